@@ -1,0 +1,98 @@
+"""Keras 2 / Keras 3 differences, kept in one place.
+
+The TensorFlow tutorial was written for Keras 2 (``tf.keras`` before TF 2.16). On
+TF 2.16+ ``tf.keras`` is Keras 3, which changed a few behaviours the tutorial relies
+on. Everything the project does differently because of that lives here.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Keras 3 ``get_file(..., extract=True)`` returns ``<name>_extracted`` instead of
+#: the folder the archive unpacks to; ``assets`` does its own safe extraction.
+KERAS3_EXTRACT_SUFFIX = "_extracted"
+
+_BOX_CHARS = re.compile(r"[┏┓┗┛┃━┡┩│─└┘┌┐├┤┬┴┼╇╈╋╺╸═║╔╗╚╝]")
+
+
+def logits_accuracy(name: str = "accuracy"):
+    """Accuracy for a model that outputs logits (taught in 03_feature_extraction).
+
+    ``metrics=["accuracy"]`` on a one-unit logits output thresholds at 0.5, which
+    is a probability threshold: for logits the decision boundary is 0.0.
+    """
+    import tensorflow as tf
+
+    return tf.keras.metrics.BinaryAccuracy(threshold=0.0, name=name)
+
+
+def summary_text(model, line_length: int = 88) -> str:
+    """``model.summary()`` as plain text of a fixed width (03_feature_extraction).
+
+    Keras 3 draws summaries with rich, whose box characters and column widths depend
+    on the terminal; this returns the same table as stable ASCII.
+    """
+    lines: list[str] = []
+    model.summary(line_length=line_length, print_fn=lambda s, **_: lines.append(s))
+    text = "\n".join(lines)
+    text = _BOX_CHARS.sub(lambda m: "-" if m.group() in "━─═" else "|", text)
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def initial_epoch_after(history) -> int:
+    """The epoch to continue from after ``history`` (04_fine_tuning).
+
+    The tutorial passes ``initial_epoch=history.epoch[-1]``, which repeats the last
+    epoch of feature extraction; the next epoch index is ``len(history.epoch)``.
+    Accepts a Keras ``History`` or a dict with an ``"epoch"`` list.
+    """
+    epochs = history["epoch"] if isinstance(history, dict) else history.epoch
+    return max(epochs) + 1 if len(epochs) else 0
+
+
+def _register(cls):
+    import keras
+
+    return keras.saving.register_keras_serializable(package="tl_helpers")(cls)
+
+
+def InferenceMode(layer, name: str | None = None):
+    """``layer(x, training=False)`` that stays in inference mode under Keras 3's fit.
+
+    Taught in 03_feature_extraction. In Keras 2, ``base_model(x, training=False)``
+    inside a functional model kept its BatchNormalization layers in inference mode
+    even after unfreezing. Keras 3 replays a functional model with the ``training``
+    value of the outer call, so ``fit`` overrides that ``False`` with ``True``
+    (keras-team/keras#20285) and the unfrozen BatchNormalization layers start
+    updating their statistics. Wrapping the call keeps the tutorial's intent.
+    """
+    return _inference_mode_class()(layer, name=name or f"{layer.name}_inference")
+
+
+_CLASS = None
+
+
+def register_custom_layers():
+    """Register this module's layers with Keras, so saved models that use them load.
+    Returns the ``InferenceMode`` wrapper class."""
+    return _inference_mode_class()
+
+
+def _inference_mode_class():
+    global _CLASS
+    if _CLASS is None:
+        import keras
+
+        @_register
+        class InferenceModeWrapper(keras.layers.Wrapper):
+            """Calls the wrapped layer with ``training=False``, always."""
+
+            def call(self, inputs, training=None):
+                return self.layer(inputs, training=False)
+
+            def compute_output_shape(self, input_shape):
+                return self.layer.compute_output_shape(input_shape)
+
+        _CLASS = InferenceModeWrapper
+    return _CLASS

@@ -1,0 +1,437 @@
+"""Data stage: check a dataset folder, split it and build ``tf.data`` pipelines.
+
+Taught in 01_data. The folder layout is the tutorial's::
+
+    <data_dir>/train/<class>/*.jpg
+    <data_dir>/validation/<class>/*.jpg
+
+Class names are the sorted sub-folder names and labels their index, exactly as
+``tf.keras.utils.image_dataset_from_directory`` assigns them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+SPLITS = ("train", "validation")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+#: Images with a side longer than this are downscaled into a converted copy.
+MAX_SIDE = 4096
+SEED = 123
+
+
+class DatasetError(ValueError):
+    """The dataset folder cannot be used as it is; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ImageFiles:
+    """Paths and integer labels of one split, with the class names."""
+
+    paths: tuple[str, ...]
+    labels: tuple[int, ...]
+    class_names: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def subset(self, indices) -> ImageFiles:
+        return ImageFiles(
+            tuple(self.paths[i] for i in indices),
+            tuple(self.labels[i] for i in indices),
+            self.class_names,
+        )
+
+
+@dataclass
+class DatasetReport:
+    """What ``check_dataset`` found: usable files per split and what it did."""
+
+    data_dir: Path
+    splits: dict[str, ImageFiles]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    converted: Counter = field(default_factory=Counter)
+    decoder_handles: Counter = field(default_factory=Counter)
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return self.splits["train"].class_names
+
+    def summary(self) -> str:
+        """A readable summary for the learner (shown in 01_data)."""
+        lines = [f"Dataset: {self.data_dir.name}"]
+        for split, files in self.splits.items():
+            counts = Counter(files.labels)
+            per_class = ", ".join(
+                f"{name} {counts[i]}" for i, name in enumerate(files.class_names)
+            )
+            lines.append(f"  {split:<10} {len(files):>5} images ({per_class})")
+        for kind, n in sorted(self.decoder_handles.items()):
+            lines.append(f"  read as RGB by the decoder: {n} {kind}")
+        for kind, n in sorted(self.converted.items()):
+            lines.append(f"  converted to an RGB JPEG copy: {n} {kind}")
+        if self.skipped:
+            lines.append(f"  skipped {len(self.skipped)} unusable files:")
+            for path, reason in self.skipped:
+                lines.append(f"    {path}: {reason}")
+        else:
+            lines.append("  every file is a usable image")
+        return "\n".join(lines)
+
+
+def find_class_dirs(split_dir: Path) -> list[Path]:
+    """The class sub-folders of one split, sorted by name (01_data)."""
+    return sorted(
+        (p for p in split_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+
+
+def list_image_files(split_dir: str | os.PathLike) -> ImageFiles:
+    """Every file of one split with its label, in a stable order (01_data).
+
+    No file is opened: use ``check_dataset`` to keep only the images that decode.
+    """
+    split_dir = Path(split_dir)
+    class_dirs = find_class_dirs(split_dir)
+    paths, labels = [], []
+    for label, class_dir in enumerate(class_dirs):
+        for path in sorted(class_dir.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                paths.append(str(path))
+                labels.append(label)
+    return ImageFiles(tuple(paths), tuple(labels), tuple(d.name for d in class_dirs))
+
+
+def check_layout(data_dir: str | os.PathLike) -> tuple[str, ...]:
+    """Check the folder structure and return the class names (01_data).
+
+    Raises ``DatasetError`` naming the fix for: a missing ``train`` or
+    ``validation`` folder, fewer than two classes, classes that differ between the
+    splits, or an empty class folder.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DatasetError(
+            f"{data_dir} is not a folder. Point TL_DATA_DIR at the folder that "
+            "holds train/ and validation/ (or unset it to download the dataset)."
+        )
+    classes = {}
+    for split in SPLITS:
+        split_dir = data_dir / split
+        if not split_dir.is_dir():
+            found = sorted(p.name for p in data_dir.iterdir() if p.is_dir())
+            raise DatasetError(
+                f"{data_dir} has no '{split}' folder (it has: {found or 'nothing'}). "
+                "Expected <data_dir>/train/<class>/... and "
+                "<data_dir>/validation/<class>/...: move your images into that "
+                "layout."
+            )
+        names = [d.name for d in find_class_dirs(split_dir)]
+        if len(names) < 2:
+            raise DatasetError(
+                f"{split_dir} has {len(names)} class folder(s) {names}: a classifier "
+                "needs at least two. Add one sub-folder per class, each holding "
+                "that class's images."
+            )
+        for name in names:
+            class_dir = split_dir / name
+            if not any(p.is_file() for p in class_dir.rglob("*")):
+                raise DatasetError(
+                    f"The class folder {class_dir} is empty. Put that class's "
+                    "images in it, or remove the folder from every split."
+                )
+        classes[split] = names
+    if classes["train"] != classes["validation"]:
+        raise DatasetError(
+            f"train has classes {classes['train']} but validation has "
+            f"{classes['validation']}. Give both splits the same class folders."
+        )
+    return tuple(classes["train"])
+
+
+def inspect_image(path: str) -> tuple[str, str]:
+    """Classify one file as ``("ok"|"decoder"|"convert"|"skip", detail)`` (01_data).
+
+    ``ok``: a colour JPEG TensorFlow reads directly. ``decoder``: readable by
+    ``tf.io.decode_image`` with ``channels=3`` (grayscale, RGBA, PNG, BMP, GIF).
+    ``convert``: needs a converted copy (CMYK, palette with transparency, huge).
+    ``skip``: not an image, or it does not decode; detail says why.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            fmt, mode, size = im.format, im.mode, im.size
+            im.draft("RGB", (min(size[0], 640), min(size[1], 640)))
+            im.load()
+    except UnidentifiedImageError:
+        return "skip", "not an image file"
+    except (OSError, SyntaxError, ValueError) as e:
+        return "skip", f"does not decode ({e})"
+    if fmt not in ("JPEG", "PNG", "BMP", "GIF"):
+        return "convert", f"{fmt} image"
+    if max(size) > MAX_SIDE:
+        return "convert", "huge image"
+    if mode in ("CMYK", "YCbCr", "I", "I;16", "F", "LAB", "HSV"):
+        return "convert", f"{mode} image"
+    if fmt == "JPEG" and mode == "RGB":
+        return "ok", ""
+    if mode in ("L", "LA"):
+        return "decoder", "grayscale"
+    if mode in ("RGBA", "P", "PA"):
+        return "decoder", f"{mode} {fmt}"
+    return "decoder", f"{fmt}"
+
+
+def _decodes_in_tensorflow(path: str) -> str | None:
+    import tensorflow as tf
+
+    try:
+        tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+    except (tf.errors.InvalidArgumentError, tf.errors.UnknownError) as e:
+        return str(e.message).splitlines()[0][:120]
+    return None
+
+
+def convert_image(src: str, dst: Path) -> Path:
+    """Write an RGB JPEG copy of ``src`` at ``dst``, no side over ``MAX_SIDE``."""
+    from PIL import Image
+
+    with Image.open(src) as im:
+        im = im.convert("RGB")
+        im.thumbnail((MAX_SIDE, MAX_SIDE))
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_suffix(".partial.jpg")
+        im.save(tmp, "JPEG", quality=95)
+        os.replace(tmp, dst)
+    return dst
+
+
+def _fingerprint(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in files:
+        st = path.stat()
+        h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def check_dataset(
+    data_dir: str | os.PathLike,
+    work_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> DatasetReport:
+    """Check every file of a dataset folder and return the usable ones (01_data).
+
+    Structural problems raise ``DatasetError`` (see ``check_layout``). Files that
+    are not images or do not decode are skipped and listed in the report. CMYK,
+    huge and other unusual images get an RGB JPEG copy under ``work_dir``
+    (the dataset itself is never modified). Each file is decoded once by the same
+    TensorFlow decoder the pipeline uses, so no epoch can stop on a bad file.
+
+    With a ``work_dir`` the result is remembered there, keyed by the files' names,
+    sizes and modification times, so the next notebook does not decode again.
+    """
+    data_dir = Path(data_dir).resolve()
+    check_layout(data_dir)
+    listed = {split: list_image_files(data_dir / split) for split in SPLITS}
+    all_files = [Path(p) for split in SPLITS for p in listed[split].paths]
+    key = _fingerprint(all_files)
+    memo = Path(work_dir) / "dataset_check.json" if work_dir else None
+    if memo and memo.exists():
+        saved = json.loads(memo.read_text())
+        if saved.get("key") == key and saved.get("data_dir") == str(data_dir):
+            return _report_from_json(saved)
+
+    from tqdm.auto import tqdm
+
+    report = DatasetReport(data_dir, {})
+    convert_root = Path(work_dir or data_dir) / "converted"
+    bar = tqdm(total=len(all_files), desc="Checking images", disable=not progress,
+               unit="img", mininterval=1.0)
+    for split in SPLITS:
+        files = listed[split]
+        keep_paths, keep_labels = [], []
+        for path, label in zip(files.paths, files.labels):
+            bar.update()
+            rel = os.path.relpath(path, data_dir)
+            kind, detail = inspect_image(path)
+            if kind == "skip":
+                report.skipped.append((rel, detail))
+                continue
+            if kind == "convert":
+                if work_dir is None:
+                    report.skipped.append((rel, f"{detail}: needs a work_dir to "
+                                           "store a converted copy"))
+                    continue
+                path = str(convert_image(path, convert_root / (rel + ".jpg")))
+                report.converted[detail] += 1
+            error = _decodes_in_tensorflow(path)
+            if error:
+                report.skipped.append((rel, f"TensorFlow cannot decode it ({error})"))
+                continue
+            if kind == "decoder":
+                report.decoder_handles[detail] += 1
+            keep_paths.append(path)
+            keep_labels.append(label)
+        report.splits[split] = ImageFiles(
+            tuple(keep_paths), tuple(keep_labels), files.class_names
+        )
+    bar.close()
+    _check_usable(report)
+    if memo:
+        from .artifacts import save_json
+
+        save_json(_report_to_json(report, key), memo)
+    return report
+
+
+def _check_usable(report: DatasetReport) -> None:
+    for split, files in report.splits.items():
+        counts = Counter(files.labels)
+        for i, name in enumerate(files.class_names):
+            if counts[i] == 0:
+                raise DatasetError(
+                    f"No usable image in {split}/{name}: every file there was "
+                    f"skipped.\n{report.summary()}\nReplace those files with "
+                    "images that open in an image viewer."
+                )
+
+
+def _report_to_json(report: DatasetReport, key: str) -> dict:
+    return {
+        "key": key,
+        "data_dir": str(report.data_dir),
+        "splits": {
+            s: {"paths": f.paths, "labels": f.labels, "class_names": f.class_names}
+            for s, f in report.splits.items()
+        },
+        "skipped": report.skipped,
+        "converted": dict(report.converted),
+        "decoder_handles": dict(report.decoder_handles),
+    }
+
+
+def _report_from_json(saved: dict) -> DatasetReport:
+    splits = {
+        s: ImageFiles(tuple(v["paths"]), tuple(v["labels"]), tuple(v["class_names"]))
+        for s, v in saved["splits"].items()
+    }
+    return DatasetReport(
+        Path(saved["data_dir"]), splits, [tuple(x) for x in saved["skipped"]],
+        Counter(saved["converted"]), Counter(saved["decoder_handles"]),
+    )
+
+
+def carve_test_files(
+    files: ImageFiles, batch_size: int, fraction: float = 0.2, seed: int = SEED
+) -> tuple[ImageFiles, ImageFiles]:
+    """Split validation files into (validation, test), once and for all (01_data).
+
+    Like the tutorial, the test set is ``fraction`` of the validation *batches*
+    (``n_batches // 5``), but the files are shuffled once with a fixed seed and
+    split by file, so the two sets are disjoint and stay the same on every pass.
+    The tutorial's ``take``/``skip`` on a dataset with ``shuffle=True`` reshuffles
+    on every iteration, so its "test" batches also appear in validation.
+    """
+    n_batches = math.ceil(len(files) / batch_size)
+    # At least one test batch, and at least one validation image, on small data.
+    n_test_batches = max(1, int(n_batches * fraction)) if fraction > 0 else 0
+    n_test = min(n_test_batches * batch_size, len(files) - 1)
+    order = np.random.default_rng(seed).permutation(len(files))
+    return files.subset(order[n_test:]), files.subset(order[:n_test])
+
+
+def load_image(path, image_size: tuple[int, int]):
+    """Read, decode and resize one image to float32 RGB in [0, 255] (01_data).
+
+    The same steps ``image_dataset_from_directory`` takes: any JPEG/PNG/BMP/GIF,
+    grayscale or RGBA, comes out with 3 channels, bilinear-resized.
+    """
+    import tensorflow as tf
+
+    image = tf.io.decode_image(
+        tf.io.read_file(path), channels=3, expand_animations=False
+    )
+    image.set_shape([None, None, 3])
+    return tf.image.resize(image, image_size, method="bilinear")
+
+
+def make_dataset(
+    files: ImageFiles,
+    image_size: tuple[int, int],
+    batch_size: int,
+    shuffle: bool = False,
+    seed: int = SEED,
+    cache: bool = False,
+):
+    """A batched ``tf.data.Dataset`` of (image, label) from a file list (01_data).
+
+    ``shuffle=True`` reshuffles every epoch (right for training). ``cache=True``
+    keeps the decoded, resized images in memory as uint8 after the first pass
+    (the fast path in 06_going_faster).
+    """
+    import tensorflow as tf
+
+    if not len(files):
+        raise DatasetError(
+            "This split has no images: add images to the dataset folder, or "
+            "lower TEST_FRACTION if the test set took them all."
+        )
+    ds = tf.data.Dataset.from_tensor_slices(
+        (list(files.paths), np.asarray(files.labels, dtype=np.int32))
+    )
+
+    def load(path, label):
+        return load_image(path, image_size), label
+
+    if cache:
+        # Decode once, keep uint8 pixels (4x smaller), shuffle the cached images.
+        ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+        ds = ds.map(lambda x, y: (tf.cast(tf.round(x), tf.uint8), y)).cache()
+        if shuffle:
+            ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
+    else:
+        # Shuffle the cheap paths, then decode: a full shuffle buffer costs nothing.
+        if shuffle:
+            ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.batch(batch_size)
+
+
+def count_batches(dataset) -> int:
+    """Number of batches in a finite dataset (01_data)."""
+    import tensorflow as tf
+
+    return int(tf.data.experimental.cardinality(dataset).numpy())
+
+
+def iter_labels(dataset) -> np.ndarray:
+    """All labels of a dataset, in iteration order (01_data, 05_evaluation)."""
+    return np.concatenate([y.numpy() for _, y in dataset])
+
+
+def prepare_splits(
+    data_dir: str | os.PathLike,
+    work_dir: str | os.PathLike,
+    batch_size: int,
+    test_fraction: float = 0.2,
+    seed: int = SEED,
+    progress: bool = False,
+) -> dict[str, ImageFiles]:
+    """``check_dataset`` + ``carve_test_files``: the train, validation and test
+    file lists that 01_data builds, for the notebooks after it."""
+    report = check_dataset(data_dir, work_dir=work_dir, progress=progress)
+    validation, test = carve_test_files(
+        report.splits["validation"], batch_size, test_fraction, seed
+    )
+    return {"train": report.splits["train"], "validation": validation, "test": test}

@@ -1,0 +1,95 @@
+"""Plots: matplotlib plumbing too long to repeat in every notebook.
+
+Each function returns the figure; the notebook displays it. Nothing here calls
+``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _grid(n: int, ncols: int, size: float = 3.0):
+    import matplotlib.pyplot as plt
+
+    nrows = max(1, math.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, axes.flat
+
+
+def show_images(images, titles=None, ncols: int = 3, size: float = 3.0):
+    """Images (values in [0, 255]) in a grid with optional titles (01, 02, 05)."""
+    images = [np.asarray(im) for im in images]
+    fig, axes = _grid(len(images), ncols, size)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        ax.imshow(np.clip(image, 0, 255).astype("uint8"))
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: dict, fine_tune_epoch: int | None = None):
+    """Training and validation accuracy and loss per epoch (03, 04).
+
+    ``fine_tune_epoch`` draws the tutorial's "Start Fine Tuning" marker before
+    that epoch.
+    """
+    import matplotlib.pyplot as plt
+
+    epochs = np.asarray(history["epoch"]) + 1
+    fig, (ax_acc, ax_loss) = plt.subplots(2, 1, figsize=(8, 8), sharex=True)
+    for ax, key, label in ((ax_acc, "accuracy", "Accuracy"),
+                           (ax_loss, "loss", "Cross entropy")):
+        ax.plot(epochs, history[key], marker="o", label=f"Training {label.lower()}")
+        ax.plot(epochs, history[f"val_{key}"], marker="o",
+                label=f"Validation {label.lower()}")
+        if fine_tune_epoch is not None:
+            ax.axvline(fine_tune_epoch + 0.5, color="gray", linestyle="--",
+                       label="Start Fine Tuning")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right" if key == "accuracy" else "upper right")
+    ax_acc.set_title("Training and validation accuracy")
+    ax_loss.set_title("Training and validation loss")
+    ax_loss.set_xlabel("Epoch")
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(matrix, class_names, title: str = "Confusion matrix"):
+    """A confusion matrix with counts in each cell (05_evaluation)."""
+    import matplotlib.pyplot as plt
+
+    matrix = np.asarray(matrix)
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    ax.imshow(matrix, cmap="Blues")
+    ticks = range(len(class_names))
+    ax.set_xticks(ticks, class_names)
+    ax.set_yticks(ticks, class_names)
+    ax.set_xlabel("Predicted class")
+    ax.set_ylabel("True class")
+    ax.set_title(title)
+    limit = matrix.max() / 2 if matrix.size else 0
+    for (i, j), n in np.ndenumerate(matrix):
+        ax.text(j, i, str(n), ha="center", va="center",
+                color="white" if n > limit else "black", fontsize=14)
+    fig.tight_layout()
+    return fig
+
+
+def show_heatmaps(images, heatmaps, titles=None, ncols: int = 3, alpha: float = 0.4):
+    """Images with a Grad-CAM heatmap overlaid (05_evaluation)."""
+    fig, axes = _grid(len(images), ncols)
+    for i, (ax, image, heat) in enumerate(zip(axes, images, heatmaps)):
+        ax.imshow(np.clip(np.asarray(image), 0, 255).astype("uint8"))
+        ax.imshow(np.asarray(heat), cmap="jet", alpha=alpha, vmin=0, vmax=1)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,132 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. Data augmentation and rescaling
+#
+# With only 2,000 training images, a network can memorise them. *Augmentation*
+# shows it a slightly different version of each image every epoch (flipped,
+# rotated), which acts like more data and reduces overfitting. Then the pixel
+# values must be rescaled to the range MobileNetV2 was trained with.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+from helpers import assets, augmentation, data, plots, session
+from helpers.artifacts import get_artifacts_dir
+
+session.show_clear_errors()
+
+# %% tags=["parameters"]
+BATCH_SIZE = 32
+IMG_SIZE = (160, 160)
+TEST_FRACTION = 0.2
+SEED = 123
+ROTATION = 0.2  # fraction of a full turn: up to +/- 72 degrees
+ARTIFACTS_DIR = get_artifacts_dir(os.environ.get("TL_ARTIFACTS_DIR", "../artifacts"))
+
+# %% [markdown]
+# The training images, prepared as in [01_data](01_data.ipynb).
+
+# %%
+data_dir = assets.get_dataset_dir()
+splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
+class_names = splits["train"].class_names
+train_dataset = data.make_dataset(
+    splits["train"], IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
+).prefetch(tf.data.AUTOTUNE)
+
+# %% [markdown]
+# ## Augmentation layers
+# Two Keras preprocessing layers: a random horizontal flip (a cat looking left is
+# still a cat) and a random rotation. As layers, they run inside the model, so
+# they are active only during training (`fit`) and pass images through unchanged
+# when the model evaluates or predicts.
+
+# %%
+data_augmentation = tf.keras.Sequential(
+    [
+        tf.keras.layers.RandomFlip("horizontal"),
+        tf.keras.layers.RandomRotation(ROTATION),
+    ]
+)
+
+# %% [markdown]
+# The same image, augmented nine times. `training=True` switches the layers on.
+
+# %%
+image, _ = next(iter(train_dataset))
+first_image = image[0]
+augmented = [
+    data_augmentation(tf.expand_dims(first_image, 0), training=True)[0]
+    for _ in range(9)
+]
+fig = plots.show_images(augmented)
+plt.show()
+
+# %% [markdown]
+# Outside training the layers do nothing: this is why the validation accuracy
+# measures the model on the real images.
+
+# %%
+unchanged = data_augmentation(tf.expand_dims(first_image, 0), training=False)[0]
+assert np.array_equal(unchanged.numpy(), first_image.numpy())
+
+# %% [markdown]
+# The next notebooks build these two layers with `augmentation.make_augmentation`,
+# which is exactly this `Sequential`.
+
+# %%
+reused = augmentation.make_augmentation(ROTATION)
+assert [type(layer) for layer in reused.layers] == [
+    type(layer) for layer in data_augmentation.layers
+]
+
+# %% [markdown]
+# ## Rescaling pixel values
+# Our images hold values in [0, 255]. MobileNetV2 was trained on values in
+# [-1, 1], and `tf.keras.applications.mobilenet_v2.preprocess_input` maps one range
+# to the other: `x / 127.5 - 1`.
+
+# %%
+preprocess_input = tf.keras.applications.mobilenet_v2.preprocess_input
+scaled = preprocess_input(tf.cast(image, tf.float32))
+print("min", float(tf.reduce_min(scaled)), "max", float(tf.reduce_max(scaled)))
+
+# %% [markdown]
+# The same arithmetic is available as a layer, `Rescaling(1/127.5, offset=-1)`.
+# Both give the same numbers. The model in the next notebook uses the layer: it
+# shows up in the model summary, is saved with the model, and is visible to code
+# that walks the model's layers (export, Grad-CAM). (If you swap in another base
+# model, use *its* `preprocess_input`: each network expects its own input range.)
+
+# %%
+rescale = tf.keras.layers.Rescaling(1.0 / 127.5, offset=-1)
+np.testing.assert_allclose(rescale(image).numpy(), scaled.numpy(), atol=1e-5)
+assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 1.0
+
+# %% [markdown]
+# ## Exercises
+# 1. Add `tf.keras.layers.RandomZoom(0.1)` and look at the nine images. Would a
+#    vertical flip make sense for photos of pets?
+# 2. What happens to the validation accuracy in the next notebook if you set
+#    `ROTATION = 0.0`?
+#
+# Next: [03_feature_extraction](03_feature_extraction.ipynb).

@@ -1,0 +1,251 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 6. Going faster (optional)
+#
+# On a laptop CPU, notebooks 03 and 04 spend most of their time computing the same
+# thing again and again: a *frozen* layer gives the same output for the same image
+# in every epoch. Computing that output **once** and caching it gives the same
+# model, trained the same way, in a fraction of the time:
+#
+# - **feature extraction:** run the frozen base once per image, cache its pooled
+#   1280 features, and train only the head on them (seconds instead of minutes);
+# - **fine-tuning:** run the layers below `FINE_TUNE_AT` (still frozen) once,
+#   cache their activations, and train only the top of the base and the head.
+#
+# **The price:** each image passes through the frozen layers once, so the random
+# flip and rotation no longer change every epoch. `AUGMENTED_PASSES` caches several
+# augmented copies (more time, more memory, more variety). This notebook is the
+# optional fast path; notebooks 03 and 04 stay the tutorial's path, step for step.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import os
+import time
+
+import tensorflow as tf
+
+from helpers import (
+    artifacts,
+    assets,
+    augmentation,
+    compat,
+    data,
+    fast,
+    session,
+    training,
+)
+
+session.show_clear_errors()
+
+# %% tags=["parameters"]
+BATCH_SIZE = 32
+IMG_SIZE = (160, 160)
+TEST_FRACTION = 0.2
+SEED = 123
+BASE_LEARNING_RATE = 0.0001
+INITIAL_EPOCHS = 10
+FINE_TUNE_EPOCHS = 10
+FINE_TUNE_AT = 100
+DROPOUT = 0.2
+AUGMENTED_PASSES = 1  # 1: the plain images; n > 1: n augmented copies of each
+SMOKE = os.environ.get("TL_SMOKE") == "1"  # tiny run for tests: one epoch each
+if SMOKE:
+    INITIAL_EPOCHS, FINE_TUNE_EPOCHS = 1, 1
+VERBOSE = int(os.environ.get("TL_VERBOSE", "1"))  # 1: progress bar, 2: line/epoch
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(
+    os.environ.get("TL_ARTIFACTS_DIR", "../artifacts")
+)
+
+# %% [markdown]
+# Data and base model, as in notebooks 01 and 03.
+
+# %%
+data_dir = assets.get_dataset_dir()
+splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
+train_images = data.make_dataset(splits["train"], IMG_SIZE, BATCH_SIZE)
+validation_dataset = data.make_dataset(splits["validation"], IMG_SIZE, BATCH_SIZE)
+test_dataset = data.make_dataset(splits["test"], IMG_SIZE, BATCH_SIZE)
+
+IMG_SHAPE = IMG_SIZE + (3,)
+base_model = tf.keras.applications.MobileNetV2(
+    input_shape=IMG_SHAPE, include_top=False, weights=str(assets.get_weights_path())
+)
+base_model.trainable = False
+rescale = augmentation.make_rescaling()
+data_augmentation = augmentation.make_augmentation()
+global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
+dropout = tf.keras.layers.Dropout(DROPOUT)
+prediction_layer = tf.keras.layers.Dense(1)
+
+# %% [markdown]
+# The tutorial's model, built from the same layer objects the fast path trains:
+# when the fast path is done, this model holds the result and is evaluated on the
+# images like the model of notebook 04.
+
+# %%
+inputs = tf.keras.Input(shape=IMG_SHAPE)
+x = data_augmentation(inputs)
+x = rescale(x)
+x = compat.InferenceMode(base_model)(x)
+x = global_average_layer(x)
+x = dropout(x)
+model = tf.keras.Model(inputs, prediction_layer(x))
+
+
+def compile_for_logits(m, optimizer):
+    m.compile(
+        optimizer=optimizer,
+        loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+        metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+    )
+
+
+timings = {}
+
+# %% [markdown]
+# ## Stage 1: cache the frozen base's features
+# One pass over the training and validation images through preprocessing, the
+# frozen base and pooling. The features are stored as float16 (half the memory).
+
+# %%
+start = time.perf_counter()
+feature_extractor = tf.keras.Sequential(
+    [rescale, base_model, global_average_layer]
+)
+augment = data_augmentation if AUGMENTED_PASSES > 1 else None
+train_features, train_labels = fast.extract_outputs(
+    feature_extractor, train_images, augment, AUGMENTED_PASSES
+)
+val_features, val_labels = fast.extract_outputs(feature_extractor, validation_dataset)
+timings["cache_features"] = time.perf_counter() - start
+print(train_features[0].shape, val_features[0].shape)
+
+# %% [markdown]
+# The head alone (dropout and the logit layer) trains on the cached features:
+# same optimizer, learning rate and epochs as notebook 03.
+
+# %%
+start = time.perf_counter()
+feature_input = tf.keras.Input(shape=(1280,))
+head = tf.keras.Model(feature_input, prediction_layer(dropout(feature_input)))
+compile_for_logits(head, tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE))
+head_history = head.fit(
+    fast.make_cached_dataset(train_features, train_labels, BATCH_SIZE, shuffle=True),
+    epochs=INITIAL_EPOCHS,
+    validation_data=fast.make_cached_dataset(val_features, val_labels, BATCH_SIZE),
+    verbose=VERBOSE,
+)
+timings["train_head"] = time.perf_counter() - start
+
+# %% [markdown]
+# The full model now holds the trained head. Measured on the images:
+
+# %%
+compile_for_logits(model, tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE))
+_, fe_val_accuracy = model.evaluate(validation_dataset, verbose=0)
+print(f"validation accuracy after fast feature extraction: {fe_val_accuracy:.4f}")
+
+# %% [markdown]
+# ## Stage 2: cache the frozen bottom, fine-tune the top
+# Unfreeze as in notebook 04, then split the base at `FINE_TUNE_AT`. The bottom
+# outputs *two* tensors: a residual connection crosses the cut, so the top needs
+# both. `split_model_at` finds them; the top reuses the base's own layers.
+
+# %%
+base_model.trainable = True
+for layer in base_model.layers[:FINE_TUNE_AT]:
+    layer.trainable = False
+assert len(model.trainable_variables) == 56
+
+bottom, top = fast.split_model_at(base_model, FINE_TUNE_AT)
+print([tuple(t.shape) for t in bottom.outputs])
+
+# %% [markdown]
+# One pass through preprocessing and the bottom for each image.
+
+# %%
+start = time.perf_counter()
+bottom_with_preprocessing = tf.keras.Sequential([rescale, bottom])
+train_acts, train_labels = fast.extract_outputs(
+    bottom_with_preprocessing, train_images, augment, AUGMENTED_PASSES
+)
+val_acts, val_labels = fast.extract_outputs(bottom_with_preprocessing,
+                                            validation_dataset)
+timings["cache_bottom"] = time.perf_counter() - start
+print("cached MiB:", sum(a.nbytes for a in train_acts + val_acts) / 2**20)
+
+# %% [markdown]
+# The top of the base (in inference mode, as in notebook 04) and the head, trained
+# with notebook 04's optimizer, learning rate and epochs.
+
+# %%
+start = time.perf_counter()
+top_inputs = [tf.keras.Input(shape=t.shape[1:]) for t in bottom.outputs]
+y = compat.InferenceMode(top)(top_inputs)
+y = prediction_layer(dropout(global_average_layer(y)))
+top_model = tf.keras.Model(top_inputs, y)
+assert len(top_model.trainable_variables) == 56
+compile_for_logits(
+    top_model, tf.keras.optimizers.RMSprop(learning_rate=BASE_LEARNING_RATE / 10)
+)
+top_history = top_model.fit(
+    fast.make_cached_dataset(train_acts, train_labels, BATCH_SIZE, shuffle=True),
+    epochs=INITIAL_EPOCHS + FINE_TUNE_EPOCHS,
+    initial_epoch=INITIAL_EPOCHS,
+    validation_data=fast.make_cached_dataset(val_acts, val_labels, BATCH_SIZE),
+    verbose=VERBOSE,
+)
+timings["fine_tune_top"] = time.perf_counter() - start
+
+# %% [markdown]
+# ## The result, measured like notebooks 04 and 05
+# The full model shares the fine-tuned layers; it is evaluated on the images.
+
+# %%
+compile_for_logits(model, tf.keras.optimizers.RMSprop(BASE_LEARNING_RATE / 10))
+_, val_accuracy = model.evaluate(validation_dataset, verbose=0)
+test_loss, test_accuracy = model.evaluate(test_dataset, verbose=0)
+total = sum(timings.values())
+for stage, seconds in timings.items():
+    print(f"{stage:<16}{seconds:8.1f} s")
+print(f"{'total':<16}{total:8.1f} s")
+print(f"validation accuracy after fast fine-tuning: {val_accuracy:.4f}")
+print(f"test accuracy: {test_accuracy:.4f}")
+
+# %%
+artifacts.save_json(
+    {
+        "timings": timings,
+        "train_seconds": total,
+        "feature_extraction_val_accuracy": fe_val_accuracy,
+        "val_accuracy": val_accuracy,
+        "test_accuracy": test_accuracy,
+        "test_loss": test_loss,
+        "head_history": training.history_from_keras(head_history),
+        "fine_tune_history": training.history_from_keras(top_history),
+        "augmented_passes": AUGMENTED_PASSES,
+        "peak_memory_mib": training.peak_memory_mib(),
+    },
+    ARTIFACTS_DIR / "fast_path_results.json",
+)
+
+# %% [markdown]
+# ## Exercises
+# 1. Set `AUGMENTED_PASSES = 3`. Does the validation accuracy change? What does
+#    caching cost now?
+# 2. Where does the remaining time go? (Hint: compare `cache_bottom` with
+#    `fine_tune_top`.)

@@ -1,0 +1,48 @@
+"""Small generated data for the tests: never the real dataset or weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+CLASSES = ("cats", "dogs")
+#: Mean colour of each class: the tiny smoke models can tell them apart.
+COLOURS = {"cats": (200, 90, 60), "dogs": (60, 110, 200)}
+
+
+def write_image(path: Path, cls: str, rng, size=None, fmt="JPEG", mode="RGB"):
+    w, h = size or (int(rng.integers(170, 260)), int(rng.integers(170, 260)))
+    base = np.array(COLOURS[cls], dtype=np.float32)
+    pixels = base + rng.normal(0, 40, size=(h, w, 3))
+    image = Image.fromarray(np.clip(pixels, 0, 255).astype("uint8"), "RGB")
+    if mode != "RGB":
+        image = image.convert(mode)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, fmt)
+    return path
+
+
+def make_dataset(root: Path, n_train: int = 40, n_validation: int = 40,
+                 seed: int = 0) -> Path:
+    """A folder in the tutorial's layout with ``n`` JPEGs per class and split."""
+    rng = np.random.default_rng(seed)
+    start = 0
+    for split, n in (("train", n_train), ("validation", n_validation)):
+        for cls in CLASSES:
+            for i in range(start, start + n):
+                write_image(root / split / cls / f"{cls[:-1]}.{i}.jpg", cls, rng)
+        start += n
+    return root
+
+
+def write_weights(path: Path) -> Path:
+    """Randomly initialised MobileNetV2 no_top weights, in a file Keras loads."""
+    import tensorflow as tf
+
+    model = tf.keras.applications.MobileNetV2(
+        input_shape=(160, 160, 3), include_top=False, weights=None
+    )
+    model.save_weights(str(path))
+    return path
