@@ -37,12 +37,16 @@ def make_dataset(root: Path, n_train: int = 40, n_validation: int = 40,
     return root
 
 
-def write_weights(path: Path) -> Path:
-    """Randomly initialised MobileNetV2 no_top weights, in a file Keras loads."""
+def write_weights(path: Path, alpha: float = 1.0, size: int = 160) -> Path:
+    """Randomly initialised MobileNetV2 no_top weights, in the same legacy HDF5
+    layout as Keras' downloadable ``..._no_top.h5`` files."""
+    import h5py
     import tensorflow as tf
+    from keras.src.legacy.saving import legacy_h5_format
 
     model = tf.keras.applications.MobileNetV2(
-        input_shape=(160, 160, 3), include_top=False, weights=None
+        input_shape=(size, size, 3), include_top=False, weights=None, alpha=alpha
     )
-    model.save_weights(str(path))
+    with h5py.File(path, "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, model)
     return path

@@ -1,0 +1,55 @@
+"""Fixtures: small generated datasets and weights, and a clean environment."""
+
+from __future__ import annotations
+
+import pytest
+import synthetic
+
+ENV_VARS = ("TL_DATA_DIR", "TL_WEIGHTS", "TL_MIRROR", "TL_DATA_URL",
+            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_SMOKE")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    """No test sees the user's settings or writes to the real Keras cache."""
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+
+
+@pytest.fixture(scope="session")
+def dataset_dir(tmp_path_factory):
+    return synthetic.make_dataset(tmp_path_factory.mktemp("ds") / "cats_and_dogs")
+
+
+@pytest.fixture(scope="session")
+def weights_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("weights") / "random_mobilenet_v2_no_top.h5"
+    return synthetic.write_weights(path)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(weights_file):
+    """The notebooks' classifier on a random-weights base, briefly trained."""
+    import numpy as np
+    import tensorflow as tf
+
+    from helpers import augmentation, compat
+
+    base = tf.keras.applications.MobileNetV2(
+        input_shape=(160, 160, 3), include_top=False, weights=str(weights_file)
+    )
+    base.trainable = False
+    inputs = tf.keras.Input((160, 160, 3))
+    x = augmentation.make_augmentation(seed=1)(inputs)
+    x = augmentation.make_rescaling()(x)
+    x = compat.InferenceMode(base)(x)
+    x = tf.keras.layers.GlobalAveragePooling2D()(x)
+    x = tf.keras.layers.Dropout(0.2)(x)
+    model = tf.keras.Model(inputs, tf.keras.layers.Dense(1)(x))
+    # A head that separates the synthetic classes a little: weights not all zero.
+    rng = np.random.default_rng(0)
+    dense = model.layers[-1]
+    dense.set_weights([rng.normal(0, 0.05, (1280, 1)).astype("float32"),
+                       np.zeros(1, "float32")])
+    return model

@@ -1,0 +1,274 @@
+"""Getting the assets: loopback mirrors, local copies, and every failure."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+import synthetic
+
+from helpers import assets, data
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real HTTP server on 127.0.0.1 serving tmp_path/www; yields its base URL."""
+    root = tmp_path / "www"
+    root.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def zip_folder(folder: Path, zip_path: Path, prefix: str = assets.DATASET_NAME):
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{prefix}/{path.relative_to(folder)}")
+    return zip_path
+
+
+def cache_entries():
+    """Everything in the dataset cache (hidden temporaries included)."""
+    cache = assets.get_cache_dir() / "datasets"
+    return sorted(p.name for p in cache.iterdir()) if cache.exists() else []
+
+
+@pytest.fixture
+def small_dataset(tmp_path):
+    return synthetic.make_dataset(tmp_path / "src", n_train=3, n_validation=2)
+
+
+def test_download_through_a_mirror_then_cached(server, small_dataset, monkeypatch):
+    root, url = server
+    zip_folder(small_dataset, root / assets.DATASET_ZIP)
+    monkeypatch.setenv("TL_MIRROR", url)
+    monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/unused.zip")
+    path = assets.get_dataset_dir(progress=False)
+    assert path == assets.get_cache_dir() / "datasets" / assets.DATASET_NAME
+    assert assets.count_images(path) == {
+        "train/cats": 3, "train/dogs": 3, "validation/cats": 2, "validation/dogs": 2,
+    }
+    # no temporary left behind; the verified zip is kept for a mirror
+    assert cache_entries() == [assets.DATASET_NAME, assets.DATASET_ZIP]
+    (root / assets.DATASET_ZIP).unlink()  # a second call does not download again
+    assert assets.get_dataset_dir(progress=False) == path
+
+
+def test_origins_are_tried_in_order(server, small_dataset, monkeypatch):
+    root, url = server
+    zip_folder(small_dataset, root / "good.zip")
+    monkeypatch.setenv("TL_DATA_URL", f"{url}/missing.zip {url}/good.zip")
+    assert assets.get_dataset_dir(progress=False).is_dir()
+
+
+def test_http_404_names_the_url_and_the_fix(server, monkeypatch):
+    _, url = server
+    monkeypatch.setenv("TL_DATA_URL", f"{url}/nothing-here.zip")
+    with pytest.raises(assets.AssetError) as err:
+        assets.get_dataset_dir(progress=False)
+    message = str(err.value)
+    assert f"{url}/nothing-here.zip: HTTP 404" in message
+    assert "TL_DATA_DIR" in message and "make fetch" in message
+    assert cache_entries() == []
+
+
+def test_no_server_running(monkeypatch):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("TL_MIRROR", f"http://127.0.0.1:{port}")
+    monkeypatch.setattr(assets, "DATASET_URL", f"http://127.0.0.1:{port}/x.zip")
+    with pytest.raises(assets.AssetError, match="cannot connect") as err:
+        assets.get_dataset_dir(progress=False)
+    assert "TL_MIRROR" in str(err.value)
+    assert cache_entries() == []
+
+
+def test_truncated_zip_leaves_nothing(server, small_dataset, monkeypatch):
+    root, url = server
+    good = zip_folder(small_dataset, root / "good.zip").read_bytes()
+    (root / "cut.zip").write_bytes(good[: len(good) // 2])
+    monkeypatch.setenv("TL_DATA_URL", f"{url}/cut.zip")
+    with pytest.raises(assets.AssetError, match="not a complete zip"):
+        assets.get_dataset_dir(progress=False)
+    assert cache_entries() == []
+
+
+def test_connection_cut_mid_download_is_detected(tmp_path):
+    """The server promises more bytes than it sends: the download is refused."""
+    body = b"x" * 1000
+
+    class Liar(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Liar)
+    threading.Thread(target=httpd.handle_request, daemon=True).start()
+    dest = tmp_path / "file.zip"
+    with pytest.raises(assets.AssetError):
+        assets.download([f"http://127.0.0.1:{httpd.server_address[1]}/f"], dest,
+                        progress=False)
+    httpd.server_close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_zip_with_parent_entry_is_refused(server, small_dataset, monkeypatch, tmp_path):
+    root, url = server
+    evil = zip_folder(small_dataset, root / "evil.zip")
+    with zipfile.ZipFile(evil, "a") as zf:
+        zf.writestr("../escaped.txt", "gotcha")
+    monkeypatch.setenv("TL_DATA_URL", f"{url}/evil.zip")
+    with pytest.raises(assets.AssetError, match="unsafe entry '../escaped.txt'"):
+        assets.get_dataset_dir(progress=False)
+    assert cache_entries() == []
+    assert not list(assets.get_cache_dir().rglob("escaped.txt"))
+
+
+def test_absolute_entry_is_refused(tmp_path):
+    bad = tmp_path / "abs.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("/etc/evil", "x")
+    with pytest.raises(assets.AssetError, match="unsafe entry"):
+        assets.safe_extract(bad, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_zip_in_the_wrong_layout(server, monkeypatch):
+    root, url = server
+    with zipfile.ZipFile(root / "flat.zip", "w") as zf:
+        zf.writestr("photos/cat.jpg", b"x")
+    monkeypatch.setenv("TL_DATA_URL", f"{url}/flat.zip")
+    with pytest.raises(assets.AssetError, match="train/ and a validation/"):
+        assets.get_dataset_dir(progress=False)
+    assert cache_entries() == []
+
+
+def test_a_folder_left_by_someone_else_is_not_trusted(monkeypatch):
+    leftover = assets.get_cache_dir() / "datasets" / assets.DATASET_NAME / "train"
+    leftover.mkdir(parents=True)
+    with pytest.raises(assets.AssetError, match="not completed by this project"):
+        assets.get_dataset_dir(progress=False)
+
+
+def test_local_folder_and_parent_folder(small_dataset, monkeypatch):
+    monkeypatch.setenv("TL_DATA_DIR", str(small_dataset))
+    assert assets.get_dataset_dir() == small_dataset
+    wrapper = small_dataset.parent
+    renamed = wrapper / assets.DATASET_NAME
+    small_dataset.rename(renamed)
+    monkeypatch.setenv("TL_DATA_DIR", str(wrapper))
+    assert assets.get_dataset_dir() == renamed
+
+
+def test_local_zip(small_dataset, tmp_path, monkeypatch):
+    zip_path = zip_folder(small_dataset, tmp_path / "copy.zip")
+    monkeypatch.setenv("TL_DATA_DIR", str(zip_path))
+    path = assets.get_dataset_dir(progress=False)
+    assert (path / "train" / "cats").is_dir()
+    assert assets.get_dataset_dir(progress=False) == path
+
+
+def test_local_folder_in_the_wrong_layout(tmp_path, monkeypatch):
+    (tmp_path / "pictures").mkdir()
+    monkeypatch.setenv("TL_DATA_DIR", str(tmp_path / "pictures"))
+    with pytest.raises(data.DatasetError, match="no 'train' folder"):
+        assets.get_dataset_dir()
+
+
+def test_missing_local_paths_name_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_DATA_DIR", str(tmp_path / "nope"))
+    with pytest.raises(assets.AssetError, match="TL_DATA_DIR=.*does not exist"):
+        assets.get_dataset_dir()
+    monkeypatch.setenv("TL_WEIGHTS", str(tmp_path / "nope.h5"))
+    with pytest.raises(assets.AssetError, match="TL_WEIGHTS=.*is not a file"):
+        assets.get_weights_path()
+
+
+def test_weights_download_verify_and_cache(server, weights_file, monkeypatch):
+    root, url = server
+    (root / assets.WEIGHTS_FILE).write_bytes(weights_file.read_bytes())
+    monkeypatch.setenv("TL_MIRROR", url)
+    monkeypatch.setattr(assets, "WEIGHTS_URL", "http://127.0.0.1:9/unused.h5")
+    path = assets.get_weights_path(progress=False)
+    assert path == assets.get_cache_dir() / "models" / assets.WEIGHTS_FILE
+    assert sorted(p.name for p in path.parent.iterdir()) == [assets.WEIGHTS_FILE]
+
+
+def test_weights_of_the_wrong_shape_are_refused(server, tmp_path, monkeypatch):
+    root, url = server
+    synthetic.write_weights(root / assets.WEIGHTS_FILE, alpha=0.5, size=96)
+    monkeypatch.setenv("TL_MIRROR", url)
+    monkeypatch.setattr(assets, "WEIGHTS_URL", "http://127.0.0.1:9/unused.h5")
+    with pytest.raises(assets.AssetError, match="MobileNetV2 .alpha 1.0"):
+        assets.get_weights_path(progress=False)
+    models = assets.get_cache_dir() / "models"
+    assert not models.exists() or list(models.iterdir()) == []
+
+
+def test_truncated_weights_file(weights_file, tmp_path, monkeypatch):
+    cut = tmp_path / "cut.h5"
+    raw = weights_file.read_bytes()
+    cut.write_bytes(raw[: len(raw) // 3])
+    monkeypatch.setenv("TL_WEIGHTS", str(cut))
+    with pytest.raises(assets.AssetError, match="not a readable HDF5"):
+        assets.get_weights_path()
+
+
+def test_local_weights_are_used_as_they_are(weights_file, monkeypatch):
+    monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
+    assert assets.get_weights_path() == weights_file
+
+
+def test_origins_from_mirror_and_explicit_urls(monkeypatch):
+    monkeypatch.setenv("TL_MIRROR", "http://a:1/, http://b:2")
+    assert assets.get_origins("f.zip", "TL_DATA_URL", "http://default/f.zip") == [
+        "http://a:1/f.zip", "http://b:2/f.zip", "http://default/f.zip",
+    ]
+    monkeypatch.setenv("TL_DATA_URL", "http://x/1.zip,http://y/2.zip")
+    assert assets.get_origins("f.zip", "TL_DATA_URL", "http://default/f.zip") == [
+        "http://x/1.zip", "http://y/2.zip",
+    ]
+
+
+
+def test_make_mirror_then_learners_download_from_it(server, small_dataset,
+                                                    weights_file, tmp_path,
+                                                    monkeypatch):
+    root, url = server
+    monkeypatch.setenv("TL_DATA_DIR", str(small_dataset))
+    monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
+    files = assets.make_mirror(root)
+    assert sorted(p.name for p in files) == sorted(
+        [assets.DATASET_ZIP, assets.WEIGHTS_FILE])
+    # A learner with an empty cache and only the mirror:
+    monkeypatch.delenv("TL_DATA_DIR")
+    monkeypatch.delenv("TL_WEIGHTS")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "learner"))
+    monkeypatch.setenv("TL_MIRROR", url)
+    monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/x.zip")
+    monkeypatch.setattr(assets, "WEIGHTS_URL", "http://127.0.0.1:9/x.h5")
+    data_dir = assets.get_dataset_dir(progress=False)
+    assert assets.count_images(data_dir) == assets.count_images(small_dataset)
+    assert assets.get_weights_path(progress=False).read_bytes() == (
+        weights_file.read_bytes())

@@ -1,0 +1,101 @@
+"""Evaluation: confusion matrix, own images, TFLite export, Grad-CAM."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import synthetic
+from PIL import Image
+
+from helpers import data, evaluation
+
+
+def test_confusion_matrix_matches_a_manual_count():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 50)
+    predicted = rng.integers(0, 2, 50)
+    matrix = evaluation.confusion_matrix(labels, predicted)
+    manual = [[sum((labels == t) & (predicted == p)) for p in (0, 1)] for t in (0, 1)]
+    assert matrix.tolist() == manual
+    assert matrix.sum() == 50
+    m = evaluation.per_class_metrics(matrix, ("cats", "dogs"))
+    tp = manual[1][1]
+    assert m["dogs"]["precision"] == pytest.approx(tp / (manual[0][1] + tp))
+    assert m["dogs"]["recall"] == pytest.approx(tp / (manual[1][0] + tp))
+    assert m["cats"]["support"] == int((labels == 0).sum())
+    assert "precision" in evaluation.format_metrics(m)
+
+
+def test_rank_mistakes_most_confident_first():
+    labels = np.array([0, 0, 1, 1, 1])
+    probs = np.array([0.9, 0.2, 0.4, 0.01, 0.7])
+    assert evaluation.rank_mistakes(labels, probs).tolist() == [3, 0, 2]
+
+
+def test_predict_files_agrees_with_the_pipeline(tiny_model, dataset_dir):
+    files = data.list_image_files(dataset_dir / "validation")
+    files = files.subset(range(0, len(files), 10))
+    ds = data.make_dataset(files, (160, 160), 8)
+    _, logits, _ = evaluation.predict_logits(tiny_model, ds)
+    results = evaluation.predict_files(tiny_model, list(files.paths), ("cats", "dogs"))
+    for r, logit in zip(results, logits, strict=True):
+        assert r["error"] is None
+        p = float(evaluation.sigmoid(logit))
+        assert r["class"] == ("dogs" if logit > 0 else "cats")
+        assert r["probability"] == pytest.approx(max(p, 1 - p), abs=1e-4)
+
+
+def test_own_images_any_format_and_a_bad_file(tiny_model, tmp_path):
+    rng = np.random.default_rng(0)
+    synthetic.write_image(tmp_path / "gray.jpg", "cats", rng, mode="L")
+    synthetic.write_image(tmp_path / "rgba.png", "dogs", rng, fmt="PNG", mode="RGBA")
+    synthetic.write_image(tmp_path / "big.png", "dogs", rng, size=(1200, 900),
+                          fmt="PNG")
+    (tmp_path / "fake.jpg").write_text("I am a text file")
+    results = {r["path"].rsplit("/", 1)[1]: r
+               for r in evaluation.predict_files(tiny_model, tmp_path, ("c", "d"))}
+    assert set(results) == {"gray.jpg", "rgba.png", "big.png", "fake.jpg"}
+    assert "not an image" in results["fake.jpg"]["error"]
+    for name in ("gray.jpg", "rgba.png", "big.png"):
+        assert results[name]["error"] is None
+        assert results[name]["class"] in ("c", "d")
+        assert 0.5 <= results[name]["probability"] <= 1
+    single = evaluation.predict_files(tiny_model, tmp_path / "gray.jpg", ("c", "d"))
+    assert len(single) == 1 and single[0]["class"] == results["gray.jpg"]["class"]
+    missing = evaluation.predict_files(tiny_model, [tmp_path / "nope.jpg"], ("c", "d"))
+    assert missing[0]["error"]
+
+
+def test_grayscale_file_matches_its_rgb_version(tiny_model, tmp_path):
+    rng = np.random.default_rng(1)
+    src = synthetic.write_image(tmp_path / "x.png", "cats", rng, fmt="PNG", mode="L")
+    Image.open(src).convert("RGB").save(tmp_path / "x_rgb.png")
+    a, b = evaluation.predict_files(tiny_model, [src, tmp_path / "x_rgb.png"],
+                                    ("c", "d"))
+    assert a["probability"] == pytest.approx(b["probability"], abs=1e-6)
+
+
+def test_tflite_export_agrees_with_keras(tiny_model, tmp_path):
+    x = np.random.default_rng(0).uniform(0, 255, (6, 160, 160, 3)).astype("float32")
+    inference = evaluation.make_inference_model(tiny_model)
+    keras_logits = np.asarray(inference(x)).reshape(-1)
+    np.testing.assert_allclose(keras_logits, np.asarray(tiny_model(x)).reshape(-1),
+                               atol=1e-5)
+    for quantize, tol in ((False, 1e-3), (True, 0.15)):
+        path = evaluation.export_tflite(inference, tmp_path / f"m{quantize}.tflite",
+                                        quantize)
+        logits = evaluation.predict_tflite(evaluation.load_tflite(path), x)
+        np.testing.assert_allclose(evaluation.sigmoid(logits),
+                                   evaluation.sigmoid(keras_logits), atol=tol)
+    sizes = [(tmp_path / f"m{q}.tflite").stat().st_size for q in (False, True)]
+    assert sizes[1] < sizes[0] / 2.5  # int8 weights
+
+
+def test_gradcam_heatmaps(tiny_model):
+    x = np.random.default_rng(0).uniform(0, 255, (3, 160, 160, 3)).astype("float32")
+    x[:, 40:90, 40:90] = 255  # some structure to attend to
+    heatmaps = evaluation.compute_gradcam(tiny_model, x)
+    assert heatmaps.shape == (3, 160, 160)
+    assert heatmaps.min() >= 0 and heatmaps.max() <= 1
+    for heat in heatmaps:
+        assert heat.std() > 0  # not constant

@@ -1,0 +1,211 @@
+"""The notebooks as a whole: pairs in sync, JupyterLab serves them, they fail
+clearly when run out of order or offline, and the environment files agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+import synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_are_paired_notebooks():
+    assert [p.stem for p in NOTEBOOKS] == [
+        "01_data", "02_augmentation", "03_feature_extraction", "04_fine_tuning",
+        "05_evaluation", "06_going_faster",
+    ]
+
+
+@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_and_py_pair_agree(ipynb):
+    import jupytext
+
+    py = ipynb.with_suffix(".py")
+    assert py.exists(), f"{py.name} is missing: run `make sync`"
+    a, b = jupytext.read(ipynb), jupytext.read(py)
+    cells = lambda nb: [(c.cell_type, c.source.strip()) for c in nb.cells]  # noqa: E731
+    assert cells(a) == cells(b), f"{ipynb.name} and {py.name} differ: run `make sync`"
+    tags = [c.metadata.get("tags", []) for c in a.cells]
+    assert sum("parameters" in t for t in tags) == 1, "one tagged parameters cell"
+    assert a.cells[0].cell_type == "markdown" and a.cells[0].source.startswith("# ")
+
+
+@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_code_cell_follows_prose(ipynb):
+    """A sentence of prose before each code cell (the parameters cell, which the
+    setup section introduces, excepted)."""
+    import jupytext
+
+    nb = jupytext.read(ipynb)
+    orphans = [
+        cell.source.splitlines()[0]
+        for before, cell in zip(nb.cells, nb.cells[1:])
+        if cell.cell_type == "code" and before.cell_type != "markdown"
+        and "parameters" not in cell.metadata.get("tags", [])
+    ]
+    assert not orphans, f"code cells without prose before them: {orphans}"
+
+
+def test_environment_yml_matches_requirements():
+    import yaml
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    reqs = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+
+    def normalise(items):
+        return sorted(i.lower().replace("_", "-") for i in items)
+
+    assert normalise(pip_section) == normalise(reqs)
+    pinned = re.compile(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*")
+    assert all(pinned.fullmatch(r) for r in reqs), "pin every requirement with =="
+    python = [d for d in env["dependencies"] if isinstance(d, str) and
+              d.startswith("python")]
+    assert python == ["python=3.11"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    port, token = free_port(), "course-test-token"
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    proc = subprocess.Popen(
+        ["make", "-s", "lab", f"PY={sys.executable}", f"LAB_PORT={port}",
+         f"LAB_TOKEN={token}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        listing = None
+        for _ in range(120):
+            try:
+                listing = get_json(f"{base}/api/contents/notebooks?token={token}")
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stdout.read().decode()[-2000:])
+                time.sleep(0.5)
+        assert listing is not None, "JupyterLab did not answer within 60 s"
+        names = {item["name"] for item in listing["content"]}
+        assert {p.name for p in NOTEBOOKS} <= names
+        model = get_json(f"{base}/api/contents/notebooks/01_data.py"
+                         f"?type=notebook&content=1&token={token}")
+        assert model["type"] == "notebook"  # jupytext opens the .py as a notebook
+        assert model["content"]["cells"][0]["source"].startswith("# 1. Data")
+        page = urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10)
+        assert page.status == 200 and b"JupyterLab" in page.read()
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+def execute(notebook: Path, env: dict, cwd: Path):
+    """Run a notebook in a fresh kernel; return (error output or None, notebook)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(notebook, as_version=4)
+    old = dict(os.environ)
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    except CellExecutionError:
+        pass
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                return out, nb
+    return None, nb
+
+
+def test_fine_tuning_before_feature_extraction_says_what_to_run(tmp_path,
+                                                                 dataset_dir):
+    error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb",
+                       {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+                        "TL_DATA_DIR": str(dataset_dir), "TL_SMOKE": "1"},
+                       ROOT / "notebooks")
+    assert error is not None and error.ename == "MissingArtifactError"
+    assert "Run the notebook 03_feature_extraction first" in error.evalue
+    assert len(error.traceback) == 1  # the message, not a stack trace
+
+
+def test_offline_first_notebook_gives_an_actionable_message(tmp_path):
+    port = free_port()  # nothing listens there: like a machine without network
+    error, _ = execute(ROOT / "notebooks" / "01_data.ipynb",
+                       {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+                        "KERAS_HOME": str(tmp_path / "keras"),
+                        "TL_DATA_URL": f"http://127.0.0.1:{port}/cats.zip"},
+                       ROOT / "notebooks")
+    assert error is not None and error.ename == "AssetError"
+    assert "cannot connect" in error.evalue
+    for hint in ("TL_DATA_DIR", "TL_MIRROR", "make fetch"):
+        assert hint in error.evalue
+    assert len(error.traceback) == 1
+    assert not any((tmp_path / "keras").rglob("*.zip"))
+
+
+def test_first_notebook_runs_through_the_download_path(tmp_path):
+    """A loopback mirror serving a dataset zip: 01 downloads, extracts, runs."""
+    import functools
+    import http.server
+    import threading
+
+    www = tmp_path / "www"
+    src = synthetic.make_dataset(tmp_path / "src")
+    www.mkdir()
+    with zipfile.ZipFile(www / "cats_and_dogs_filtered.zip", "w") as zf:
+        for path in sorted(src.rglob("*.jpg")):
+            zf.write(path, f"cats_and_dogs_filtered/{path.relative_to(src)}")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(www))
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        error, nb = execute(
+            ROOT / "notebooks" / "01_data.ipynb",
+            {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+             "KERAS_HOME": str(tmp_path / "keras"), "TL_VERBOSE": "2",
+             "TL_MIRROR": f"http://127.0.0.1:{httpd.server_address[1]}"},
+            ROOT / "notebooks",
+        )
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert error is None, error and error.evalue
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "train         80 images (cats 40, dogs 40)" in text
+    assert "our split:        0 test images also in validation" in text
+    assert (tmp_path / "keras/datasets/cats_and_dogs_filtered/.complete").exists()
