@@ -169,6 +169,33 @@ def find_dataset_root(folder: Path) -> Path | None:
     return None
 
 
+def make_mirror(folder: Path, progress: bool = True) -> list[Path]:
+    """Put both assets in ``folder``, named as a mirror serves them (``make mirror``).
+
+    The dataset zip comes from the cache (or is built from a local dataset folder);
+    the weights file from the cache or ``TL_WEIGHTS``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    data_dir = get_dataset_dir(progress)
+    cached_zip = get_cache_dir() / "datasets" / DATASET_ZIP
+    local = Path(os.environ.get("TL_DATA_DIR", "")).expanduser()
+    target = folder / DATASET_ZIP
+    if os.environ.get("TL_DATA_DIR") and local.is_file():
+        shutil.copyfile(local, target)
+    elif not os.environ.get("TL_DATA_DIR") and cached_zip.exists():
+        shutil.copyfile(cached_zip, target)
+    else:
+        tmp = target.with_name(f".{target.name}.partial")
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for path in sorted(data_dir.rglob("*")):
+                if path.is_file() and path.name != COMPLETE_MARKER:
+                    zf.write(path, f"{DATASET_NAME}/{path.relative_to(data_dir)}")
+        os.replace(tmp, target)
+    weights = folder / WEIGHTS_FILE
+    shutil.copyfile(get_weights_path(progress), weights)
+    return [target, weights]
+
+
 def count_images(data_dir: Path) -> dict[str, int]:
     """Number of files per ``split/class`` folder (used by ``make fetch``)."""
     counts = {}
@@ -246,6 +273,7 @@ def get_dataset_dir(progress: bool = True) -> Path:
         download(get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URL), zip_path,
                  progress)
         extract_dataset(zip_path, dest)
+        os.replace(zip_path, cache / DATASET_ZIP)  # kept: an instructor can serve it
     finally:
         zip_path.unlink(missing_ok=True)
     check_layout(dest)

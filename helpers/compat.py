@@ -7,14 +7,11 @@ on. Everything the project does differently because of that lives here.
 
 from __future__ import annotations
 
-import re
+import math
 
 #: Keras 3 ``get_file(..., extract=True)`` returns ``<name>_extracted`` instead of
 #: the folder the archive unpacks to; ``assets`` does its own safe extraction.
 KERAS3_EXTRACT_SUFFIX = "_extracted"
-
-_BOX_CHARS = re.compile(r"[┏┓┗┛┃━┡┩│─└┘┌┐├┤┬┴┼╇╈╋╺╸═║╔╗╚╝]")
-
 
 def logits_accuracy(name: str = "accuracy"):
     """Accuracy for a model that outputs logits (taught in 03_feature_extraction).
@@ -27,17 +24,33 @@ def logits_accuracy(name: str = "accuracy"):
     return tf.keras.metrics.BinaryAccuracy(threshold=0.0, name=name)
 
 
-def summary_text(model, line_length: int = 88) -> str:
-    """``model.summary()`` as plain text of a fixed width (03_feature_extraction).
+def summary_text(model, width: int = 88) -> str:
+    """``model.summary()`` as a plain-text table (03_feature_extraction).
 
-    Keras 3 draws summaries with rich, whose box characters and column widths depend
-    on the terminal; this returns the same table as stable ASCII.
+    Keras 3 draws summaries with rich: box characters and column widths depend on
+    the terminal, and in Jupyter it also emits an HTML copy. This table has the
+    same rows (layer, output shape, parameters) and totals, in stable ASCII.
     """
-    lines: list[str] = []
-    model.summary(line_length=line_length, print_fn=lambda s, **_: lines.append(s))
-    text = "\n".join(lines)
-    text = _BOX_CHARS.sub(lambda m: "-" if m.group() in "━─═" else "|", text)
-    return "\n".join(line.rstrip() for line in text.splitlines())
+    rows = [("Layer (type)", "Output Shape", "Param #")]
+    for layer in model.layers:
+        try:
+            shape = str(tuple(layer.output.shape))
+        except (AttributeError, ValueError):
+            shape = "?"
+        rows.append((f"{layer.name} ({type(layer).__name__})", shape,
+                     f"{layer.count_params():,}"))
+    name_w = width - 24 - 14
+    line = "-" * width
+    lines = [f'Model: "{model.name}"', line]
+    for i, (name, shape, params) in enumerate(rows):
+        lines.append(f"{name[:name_w - 1]:<{name_w}}{shape:<24}{params:>14}")
+        if i == 0:
+            lines.append(line)
+    total = sum(math.prod(w.shape) for w in model.weights)
+    trainable = sum(math.prod(w.shape) for w in model.trainable_weights)
+    lines += [line, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+              f"Non-trainable params: {total - trainable:,}"]
+    return "\n".join(lines)
 
 
 def initial_epoch_after(history) -> int:

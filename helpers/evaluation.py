@@ -167,17 +167,24 @@ def export_tflite(model, path, quantize: bool = False) -> Path:
 
     from .artifacts import replace_atomically
 
-    with tempfile.TemporaryDirectory() as saved:
-        model.export(saved, format="tf_saved_model", verbose=False)
-        converter = tf.lite.TFLiteConverter.from_saved_model(saved)
-        if quantize:
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        flatbuffer = converter.convert()
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")  # TF logs "Assets written to: /tmp/..." at INFO
+    try:
+        with tempfile.TemporaryDirectory() as saved:
+            model.export(saved, format="tf_saved_model", verbose=False)
+            converter = tf.lite.TFLiteConverter.from_saved_model(saved)
+            if quantize:
+                converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            flatbuffer = converter.convert()
+    finally:
+        logger.setLevel(level)
     return replace_atomically(path, lambda tmp: Path(tmp).write_bytes(flatbuffer))
 
 
 def load_tflite(path):
-    """A TFLite interpreter for ``path`` (LiteRT's if installed, else TF's)."""
+    """A TFLite interpreter for ``path``: LiteRT's (``ai-edge-litert``, the standard
+    interpreter on devices), or TensorFlow's deprecated one if LiteRT is missing."""
     try:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:

@@ -1,0 +1,162 @@
+"""Benchmark: the tutorial's path against the fast path, on the real data.
+
+    make benchmark      # = python scripts/benchmark.py
+
+1. Input pipeline alone: images/second over the training split, decoding every
+   epoch (the default) and reading decoded images from the in-memory cache.
+2. The default path (notebooks 03 and 04: 10 + 10 epochs through the whole
+   network) and the fast path (notebook 06: cached features and activations),
+   run back to back in fresh kernels with their own artifacts folder.
+3. Side by side: validation and test accuracy, seconds per stage, peak memory,
+   and the ratio fast / default.
+
+Writes results/benchmark.json and prints the table. Settings as in the notebooks
+(TL_DATA_DIR, TL_WEIGHTS, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def pipeline_throughput(work: Path, batch_size=32, image_size=(160, 160)) -> dict:
+    """Images/second of the input pipeline alone, without and with the cache."""
+    from helpers import assets, data
+
+    files = data.check_dataset(assets.get_dataset_dir(), work_dir=work,
+                               progress=False).splits["train"]
+
+    def one_pass(ds) -> float:
+        start = time.perf_counter()
+        n = sum(int(x.shape[0]) for x, _ in ds)
+        return n / (time.perf_counter() - start)
+
+    plain = data.make_dataset(files, image_size, batch_size, shuffle=True)
+    cached = data.make_dataset(files, image_size, batch_size, shuffle=True, cache=True)
+    return {
+        "images": len(files),
+        "decode_every_epoch": round(one_pass(plain), 1),
+        "cache_first_pass": round(one_pass(cached), 1),
+        "cache_later_passes": round(one_pass(cached), 1),
+    }
+
+
+def evaluate_test(model_path: Path, work: Path) -> float:
+    import tensorflow as tf
+
+    from helpers import artifacts, assets, data
+
+    splits = data.prepare_splits(assets.get_dataset_dir(), work, 32)
+    model = artifacts.load_model(model_path, "04_fine_tuning")
+    model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0)])
+    return float(model.evaluate(data.make_dataset(splits["test"], (160, 160), 32),
+                                verbose=0)[1])
+
+
+def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
+    load = lambda name: json.loads((work / name).read_text())  # noqa: E731
+    fe, ft, fast = (load("feature_extraction_results.json"),
+                    load("fine_tuning_results.json"), load("fast_path_results.json"))
+    default_total = fe["train_seconds"] + ft["train_seconds"]
+    default = {
+        "feature_extraction_seconds": round(fe["train_seconds"], 1),
+        "fine_tuning_seconds": round(ft["train_seconds"], 1),
+        "total_seconds": round(default_total, 1),
+        "val_accuracy_after_feature_extraction": fe["history"]["val_accuracy"][-1],
+        "val_accuracy": ft["history"]["val_accuracy"][-1],
+        "test_accuracy": evaluate_test(work / "fine_tuned.keras", work),
+        "peak_memory_mib": round(max(fe["peak_memory_mib"], ft["peak_memory_mib"])),
+    }
+    t = fast["timings"]
+    fast_path = {
+        "feature_extraction_seconds": round(t["cache_features"] + t["train_head"], 1),
+        "fine_tuning_seconds": round(t["cache_bottom"] + t["fine_tune_top"], 1),
+        "total_seconds": round(fast["train_seconds"], 1),
+        "stage_seconds": {k: round(v, 1) for k, v in t.items()},
+        "val_accuracy_after_feature_extraction":
+            fast["feature_extraction_val_accuracy"],
+        "val_accuracy": fast["val_accuracy"],
+        "test_accuracy": fast["test_accuracy"],
+        "peak_memory_mib": round(fast["peak_memory_mib"]),
+    }
+    return {
+        "command": "make benchmark",
+        "pipeline_images_per_second": pipeline,
+        "default_path": default,
+        "fast_path": fast_path,
+        "ratio_fast_over_default_seconds": round(
+            fast_path["total_seconds"] / default_total, 3),
+        "val_accuracy_difference_points": round(
+            100 * (fast_path["val_accuracy"] - default["val_accuracy"]), 2),
+        "notebook_wall_seconds": {k: round(v, 1) for k, v in notebook_seconds.items()},
+    }
+
+
+def format_table(r: dict) -> str:
+    d, f = r["default_path"], r["fast_path"]
+    rows = [
+        ("feature extraction (s)", "feature_extraction_seconds", "{:.1f}"),
+        ("fine-tuning (s)", "fine_tuning_seconds", "{:.1f}"),
+        ("total training (s)", "total_seconds", "{:.1f}"),
+        ("val accuracy after feature extraction",
+         "val_accuracy_after_feature_extraction", "{:.4f}"),
+        ("val accuracy (final)", "val_accuracy", "{:.4f}"),
+        ("test accuracy", "test_accuracy", "{:.4f}"),
+        ("peak memory (MiB)", "peak_memory_mib", "{:.0f}"),
+    ]
+    out = [f"{'':<40}{'default':>12}{'fast':>12}{'fast/default':>14}"]
+    for label, key, fmt in rows:
+        ratio = f[key] / d[key] if "seconds" in key or "memory" in key else None
+        out.append(f"{label:<40}{fmt.format(d[key]):>12}{fmt.format(f[key]):>12}"
+                   + (f"{ratio:>14.3f}" if ratio is not None else ""))
+    p = r["pipeline_images_per_second"]
+    out.append("")
+    out.append(f"input pipeline, images/s over {p['images']} training images: "
+               f"decode every epoch {p['decode_every_epoch']}, cached "
+               f"{p['cache_later_passes']} (first pass {p['cache_first_pass']})")
+    out.append(f"fast / default training time: {r['ratio_fast_over_default_seconds']}"
+               f"; val accuracy difference: "
+               f"{r['val_accuracy_difference_points']:+.2f} points")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", default=str(ROOT / "artifacts" / "benchmark"))
+    parser.add_argument("--output", default=str(ROOT / "results" / "benchmark.json"))
+    args = parser.parse_args(argv)
+
+    from reproduce import notebook_paths, run_notebook
+
+    from helpers.artifacts import save_json
+
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["TL_ARTIFACTS_DIR"] = str(work)  # never the course's own artifacts
+    print("input pipeline ...", flush=True)
+    pipeline = pipeline_throughput(work)
+    seconds = {}
+    for path in notebook_paths(["03", "04", "06"]):
+        print(f"running {path.name} ...", flush=True)
+        seconds[path.stem] = run_notebook(path, inplace=False)
+        print(f"  done in {seconds[path.stem]:.0f} s", flush=True)
+    results = compare(work, pipeline, seconds)
+    save_json(results, args.output)
+    print(format_table(results))
+    print(f"wrote {os.path.relpath(args.output)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
