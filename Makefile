@@ -1,0 +1,54 @@
+# Transfer learning and fine-tuning with TensorFlow/Keras: the course's commands.
+#   make setup   create .venv and install everything (once)
+#   make test    unit tests + every notebook in a smoke run (offline, ~5 min)
+#   make lab     open the notebooks in JupyterLab
+# Local copies for offline use: TL_DATA_DIR=... TL_WEIGHTS=... (see README).
+
+VENV      ?= .venv
+PY        ?= $(VENV)/bin/python
+LAB_PORT  ?= 8888
+LAB_TOKEN ?=
+NOTEBOOKS := $(wildcard notebooks/[0-9][0-9]_*.ipynb)
+
+.PHONY: setup lab test lint sync execute reproduce benchmark fetch mirror clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	$(VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+lab:
+	$(PY) -m jupyterlab --no-browser --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) $(if $(LAB_TOKEN),--IdentityProvider.token=$(LAB_TOKEN)) \
+	  --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
+
+test: lint
+	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider \
+	  $(NOTEBOOKS)
+
+lint:
+	$(PY) -m ruff check .
+
+sync:
+	$(PY) -m jupytext --sync notebooks/*.ipynb
+
+execute reproduce:
+	$(PY) scripts/reproduce.py
+
+benchmark:
+	$(PY) scripts/benchmark.py
+
+fetch:
+	$(PY) scripts/fetch.py
+
+mirror:
+	$(PY) scripts/fetch.py --mirror mirror
+
+clean:
+	rm -rf artifacts .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
