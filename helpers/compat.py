@@ -2,26 +2,21 @@
 
 The TensorFlow tutorial was written for Keras 2 (``tf.keras`` before TF 2.16). On
 TF 2.16+ ``tf.keras`` is Keras 3, which changed a few behaviours the tutorial relies
-on. Everything the project does differently because of that lives here.
+on. Everything the project does differently because of that lives here:
+
+- ``InferenceMode``: Keras 3's ``fit`` overrides ``base_model(x, training=False)``;
+- ``summary_text``: Keras 3 summaries are rich tables sized to the terminal;
+- ``initial_epoch_after``: the tutorial's ``history.epoch[-1]`` repeats an epoch.
+
+Two more live where they are used: Keras 3's ``get_file(..., extract=True)``
+returns a ``<name>_extracted`` folder, so ``assets`` downloads and extracts
+itself; and ``metrics=["accuracy"]`` on a logits output thresholds at 0.5, so the
+notebooks use ``BinaryAccuracy(threshold=0.0)``.
 """
 
 from __future__ import annotations
 
 import math
-
-#: Keras 3 ``get_file(..., extract=True)`` returns ``<name>_extracted`` instead of
-#: the folder the archive unpacks to; ``assets`` does its own safe extraction.
-KERAS3_EXTRACT_SUFFIX = "_extracted"
-
-def logits_accuracy(name: str = "accuracy"):
-    """Accuracy for a model that outputs logits (taught in 03_feature_extraction).
-
-    ``metrics=["accuracy"]`` on a one-unit logits output thresholds at 0.5, which
-    is a probability threshold: for logits the decision boundary is 0.0.
-    """
-    import tensorflow as tf
-
-    return tf.keras.metrics.BinaryAccuracy(threshold=0.0, name=name)
 
 
 def summary_text(model, width: int = 88) -> str:

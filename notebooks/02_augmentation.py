@@ -1,10 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -25,6 +29,8 @@
 # %%
 import os
 
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
+
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
@@ -32,7 +38,7 @@ import tensorflow as tf
 from helpers import assets, augmentation, data, plots, session
 from helpers.artifacts import get_artifacts_dir
 
-session.show_clear_errors()
+session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32

@@ -1,10 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,6 +28,8 @@
 
 # %%
 import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
 import shutil
 import sys
 
@@ -34,7 +40,7 @@ from PIL import Image
 
 from helpers import artifacts, assets, data, evaluation, plots, session
 
-session.show_clear_errors()
+session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -79,6 +85,9 @@ predictions = (probabilities > 0.5).astype(int)
 assert np.array_equal(predictions, (logits > 0).astype(int))
 print("Predictions:\n", predictions)
 print("Labels:\n", label_batch.numpy())
+
+# %% [markdown]
+# The first nine test images, titled with the predicted class.
 
 # %%
 fig = plots.show_images(image_batch[:9], [class_names[p] for p in predictions[:9]])
@@ -250,7 +259,7 @@ plt.show()
 # Numbers the reproduce script collects.
 
 # %%
-artifacts.save_json(
+results_path = artifacts.save_json(
     {
         "test_loss": test_loss,
         "test_accuracy": test_accuracy,
@@ -264,6 +273,7 @@ artifacts.save_json(
     },
     ARTIFACTS_DIR / "evaluation_results.json",
 )
+print("saved", results_path.name)
 
 # %% [markdown]
 # ## Exercises
