@@ -175,6 +175,8 @@ def inspect_image(path: str) -> tuple[str, str]:
             im.load()
     except UnidentifiedImageError:
         return "skip", "not an image file"
+    except Image.DecompressionBombError as e:
+        return "skip", f"too large to open safely ({e})"
     except (OSError, SyntaxError, ValueError) as e:
         return "skip", f"does not decode ({e})"
     if fmt not in ("JPEG", "PNG", "BMP", "GIF"):
@@ -249,7 +251,9 @@ def check_dataset(
     if memo and memo.exists():
         saved = json.loads(memo.read_text())
         if saved.get("key") == key and saved.get("data_dir") == str(data_dir):
-            return _report_from_json(saved)
+            report = _report_from_json(saved)
+            if all(Path(p).exists() for f in report.splits.values() for p in f.paths):
+                return report  # else a converted copy was deleted: check again
 
     from tqdm.auto import tqdm
 

@@ -41,6 +41,7 @@ def plot_history(history: dict, fine_tune_epoch: int | None = None):
     that epoch.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = np.asarray(history["epoch"]) + 1
     fig, (ax_acc, ax_loss) = plt.subplots(2, 1, figsize=(8, 8), sharex=True)
@@ -58,6 +59,7 @@ def plot_history(history: dict, fine_tune_epoch: int | None = None):
     ax_acc.set_title("Training and validation accuracy")
     ax_loss.set_title("Training and validation loss")
     ax_loss.set_xlabel("Epoch")
+    ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
 

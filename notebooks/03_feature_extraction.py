@@ -65,6 +65,13 @@ ARTIFACTS_DIR = artifacts.get_artifacts_dir(
 )
 
 # %% [markdown]
+# Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
+# so a re-run on the same machine and versions gives the same numbers.
+
+# %%
+tf.keras.utils.set_random_seed(SEED)
+
+# %% [markdown]
 # The datasets from [01_data](01_data.ipynb), prefetched.
 
 # %%

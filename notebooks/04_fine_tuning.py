@@ -67,6 +67,13 @@ ARTIFACTS_DIR = artifacts.get_artifacts_dir(
 )
 
 # %% [markdown]
+# Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
+# so a re-run on the same machine and versions gives the same numbers.
+
+# %%
+tf.keras.utils.set_random_seed(SEED)
+
+# %% [markdown]
 # ## What notebook 03 saved
 # The trained feature-extraction model and its history. If they are missing, the
 # message names the notebook to run first.

@@ -77,6 +77,13 @@ ARTIFACTS_DIR = artifacts.get_artifacts_dir(
 )
 
 # %% [markdown]
+# Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
+# so a re-run on the same machine and versions gives the same numbers.
+
+# %%
+tf.keras.utils.set_random_seed(SEED)
+
+# %% [markdown]
 # Data and base model, as in notebooks 01 and 03.
 
 # %%

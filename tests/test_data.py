@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -112,6 +113,18 @@ def test_check_is_remembered_until_files_change(tmp_path, monkeypatch):
     synthetic.write_image(root / "train/cats/new.jpg", "cats", np.random.default_rng(2))
     third = data.check_dataset(root, work_dir=work, progress=False)
     assert len(calls) == 11 and len(third.splits["train"]) == 7
+
+
+def test_deleted_converted_copy_is_made_again(tmp_path):
+    root = make_folder(tmp_path / "ds", GOOD)
+    synthetic.write_image(root / "train/dogs/cmyk.jpg", "dogs",
+                          np.random.default_rng(4), mode="CMYK")
+    work = tmp_path / "work"
+    first = data.check_dataset(root, work_dir=work, progress=False)
+    shutil.rmtree(work / "converted")
+    again = data.check_dataset(root, work_dir=work, progress=False)
+    assert again.splits == first.splits
+    assert all(Path(p).exists() for p in again.splits["train"].paths)
 
 
 def test_labels_follow_sorted_class_folders(dataset_dir):
