@@ -79,7 +79,8 @@ def get_origins(file_name: str, url_env: str, default_url: str) -> list[str]:
     return origins + [default_url]
 
 
-def download(origins: list[str], dest: Path, progress: bool = True) -> Path:
+def download(origins: list[str], dest: Path, progress: bool = True,
+             label: str | None = None) -> Path:
     """Download the first origin that works to ``dest``, atomically.
 
     The file is written to a temporary name beside ``dest`` and renamed only when
@@ -100,7 +101,7 @@ def download(origins: list[str], dest: Path, progress: bool = True) -> Path:
             ) as response:
                 total = int(response.headers.get("Content-Length") or 0) or None
                 with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
-                          desc=dest.name, disable=not progress) as bar:
+                          desc=label or dest.name, disable=not progress) as bar:
                     done = 0
                     while chunk := response.read(1 << 20):
                         out.write(chunk)
@@ -120,7 +121,7 @@ def download(origins: list[str], dest: Path, progress: bool = True) -> Path:
             if tmp.exists():
                 tmp.unlink()
     raise AssetError(
-        f"Could not download {dest.name}. Tried:\n  " + "\n  ".join(failures)
+        f"Could not download {label or dest.name}. Tried:\n  " + "\n  ".join(failures)
         + f"\n{FIX}"
     )
 
@@ -271,7 +272,7 @@ def get_dataset_dir(progress: bool = True) -> Path:
     zip_path = Path(name)
     try:
         download(get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URL), zip_path,
-                 progress)
+                 progress, label=DATASET_ZIP)
         extract_dataset(zip_path, dest)
         os.replace(zip_path, cache / DATASET_ZIP)  # kept: an instructor can serve it
     finally:
@@ -345,7 +346,7 @@ def get_weights_path(progress: bool = True, verify: bool = True) -> Path:
     tmp = Path(name)
     try:
         download(get_origins(WEIGHTS_FILE, "TL_WEIGHTS_URL", WEIGHTS_URL), tmp,
-                 progress)
+                 progress, label=WEIGHTS_FILE)
         verify_weights(tmp)
         os.replace(tmp, dest)
     finally:
