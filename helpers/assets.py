@@ -21,11 +21,13 @@ that would land outside it. So the cache never holds a partial copy.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -92,6 +94,9 @@ def download(origins: list[str], dest: Path, progress: bool = True,
     dest.parent.mkdir(parents=True, exist_ok=True)
     failures = []
     for url in origins:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
+            failures.append(f"{url}: not a valid URL; write it as http://host:port/...")
+            continue
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial",
                                         dir=dest.parent)
         tmp = Path(tmp_name)
@@ -186,12 +191,18 @@ def make_mirror(folder: Path, progress: bool = True) -> list[Path]:
     elif not os.environ.get("TL_DATA_DIR") and cached_zip.exists():
         shutil.copyfile(cached_zip, target)
     else:
-        tmp = target.with_name(f".{target.name}.partial")
-        with zipfile.ZipFile(tmp, "w") as zf:
-            for path in sorted(data_dir.rglob("*")):
-                if path.is_file() and path.name != COMPLETE_MARKER:
-                    zf.write(path, f"{DATASET_NAME}/{path.relative_to(data_dir)}")
-        os.replace(tmp, target)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+                                    dir=folder)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            with zipfile.ZipFile(tmp, "w") as zf:
+                for path in sorted(data_dir.rglob("*")):
+                    if path.is_file() and path.name != COMPLETE_MARKER:
+                        zf.write(path, f"{DATASET_NAME}/{path.relative_to(data_dir)}")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
     weights = folder / WEIGHTS_FILE
     shutil.copyfile(get_weights_path(progress), weights)
     return [target, weights]
@@ -224,7 +235,14 @@ def extract_dataset(zip_path: Path, dest: Path) -> Path:
             )
         check_layout(root)
         (root / COMPLETE_MARKER).write_text(f"extracted from {zip_path.name}\n")
-        os.replace(root, dest)
+        try:
+            os.replace(root, dest)
+        except OSError:
+            if not (dest / COMPLETE_MARKER).exists():  # else: another run won
+                raise AssetError(
+                    f"{dest} exists and is not a complete dataset. Move it away "
+                    "or delete it, then run again."
+                ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dest
@@ -249,7 +267,11 @@ def get_dataset_dir(progress: bool = True) -> Path:
                     f"TL_DATA_DIR={local} is a file but not a zip. Point it at the "
                     "dataset folder or at its zip."
                 )
-            dest = cache / f"{DATASET_NAME}-from-{path.stem}"
+            st = path.resolve().stat()
+            key = hashlib.sha256(
+                f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()
+            ).hexdigest()[:10]
+            dest = cache / f"{DATASET_NAME}-from-{path.stem}-{key}"
             if not (dest / COMPLETE_MARKER).exists():
                 extract_dataset(path, dest)
             return dest

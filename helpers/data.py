@@ -213,8 +213,11 @@ def convert_image(src: str, dst: Path) -> Path:
         im.thumbnail((MAX_SIDE, MAX_SIDE))
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.with_suffix(".partial.jpg")
-        im.save(tmp, "JPEG", quality=95)
-        os.replace(tmp, dst)
+        try:
+            im.save(tmp, "JPEG", quality=95)
+            os.replace(tmp, dst)
+        finally:
+            tmp.unlink(missing_ok=True)
     return dst
 
 
@@ -258,7 +261,7 @@ def check_dataset(
     from tqdm.auto import tqdm
 
     report = DatasetReport(data_dir, {})
-    convert_root = Path(work_dir or data_dir) / "converted"
+    convert_root = Path(work_dir) / "converted" if work_dir else None
     bar = tqdm(total=len(all_files), desc="Checking images", disable=not progress,
                unit="img", mininterval=1.0)
     for split in SPLITS:
@@ -387,8 +390,9 @@ def make_dataset(
 
     if not len(files):
         raise DatasetError(
-            "This split has no images: add images to the dataset folder, or "
-            "lower TEST_FRACTION if the test set took them all."
+            "This split has no images. Add images to the dataset folder; for an "
+            "empty test set raise TEST_FRACTION above 0, for an empty validation "
+            "set lower it."
         )
     ds = tf.data.Dataset.from_tensor_slices(
         (list(files.paths), np.asarray(files.labels, dtype=np.int32))

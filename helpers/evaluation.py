@@ -93,6 +93,8 @@ def read_image_file(path, image_size: tuple[int, int]) -> np.ndarray:
             rgb = np.asarray(im.convert("RGB"))
     except UnidentifiedImageError as e:
         raise ValueError("not an image file (or a format Pillow cannot read)") from e
+    except Image.DecompressionBombError as e:
+        raise ValueError(f"too large to open safely: {e}") from e
     except OSError as e:
         raise ValueError(f"cannot read it: {e}") from e
     return tf.image.resize(rgb, image_size, method="bilinear").numpy()
@@ -111,7 +113,7 @@ def predict_files(model, source, class_names, image_size=(160, 160)) -> list[dic
             images.append(read_image_file(path, image_size))
             results.append({"path": str(path), "class": None, "probability": None,
                             "error": None})
-        except (ValueError, FileNotFoundError) as e:
+        except ValueError as e:
             results.append({"path": str(path), "class": None, "probability": None,
                             "error": str(e)})
     if images:

@@ -109,7 +109,8 @@ base_model = tf.keras.applications.MobileNetV2(
 image_batch, label_batch = next(iter(train_dataset))
 feature_batch = base_model(image_batch)
 print(feature_batch.shape)
-assert feature_batch.shape == (BATCH_SIZE, 5, 5, 1280)
+# MobileNetV2 shrinks each side 32 times: 160 px -> a 5x5 grid
+assert feature_batch.shape == (BATCH_SIZE, IMG_SIZE[0] // 32, IMG_SIZE[1] // 32, 1280)
 
 # %% [markdown]
 # ## Freeze the base

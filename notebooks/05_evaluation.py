@@ -156,7 +156,8 @@ shutil.rmtree(demo_dir, ignore_errors=True)
 demo_dir.mkdir()
 for path in splits["test"].paths[:2]:
     shutil.copy(path, demo_dir / os.path.basename(path))
-Image.open(splits["test"].paths[2]).convert("L").save(demo_dir / "grayscale.png")
+with Image.open(splits["test"].paths[2]) as photo:
+    photo.convert("L").save(demo_dir / "grayscale.png")
 (demo_dir / "not_a_photo.jpg").write_text("this is text, not an image")
 
 for result in evaluation.predict_files(model, OWN_IMAGES or demo_dir, class_names,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -138,20 +139,17 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(ROOT / "results" / "benchmark.json"))
     args = parser.parse_args(argv)
 
-    from reproduce import notebook_paths, run_notebook
+    from reproduce import run_notebooks
 
     from helpers.artifacts import save_json
 
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
+    work = Path(args.work).resolve()  # kernels run in notebooks/: absolute path
+    shutil.rmtree(work, ignore_errors=True)  # no backup from an earlier run resumes
+    work.mkdir(parents=True)
     os.environ["TL_ARTIFACTS_DIR"] = str(work)  # never the course's own artifacts
     print("input pipeline ...", flush=True)
     pipeline = pipeline_throughput(work)
-    seconds = {}
-    for path in notebook_paths(["03", "04", "06"]):
-        print(f"running {path.name} ...", flush=True)
-        seconds[path.stem] = run_notebook(path, inplace=False)
-        print(f"  done in {seconds[path.stem]:.0f} s", flush=True)
+    seconds = run_notebooks(["03", "04", "06"], inplace=False)
     results = compare(work, pipeline, seconds)
     save_json(results, args.output)
     print(format_table(results))

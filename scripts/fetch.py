@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,8 @@ def main(argv=None) -> int:
             expected = assets.DATASET_COUNTS.get(key)
             note = "" if expected in (None, n) else f"  (the tutorial's has {expected})"
             print(f"  {key:<18}{n:>6} files{note}")
-        report = data.check_dataset(data_dir, progress=True)
+        with tempfile.TemporaryDirectory() as work:  # converted copies: thrown away
+            report = data.check_dataset(data_dir, work_dir=work, progress=True)
         print(report.summary())
 
         cache_file = assets.get_cache_dir() / "models" / assets.WEIGHTS_FILE

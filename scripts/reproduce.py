@@ -64,15 +64,28 @@ def run_notebook(path: Path, inplace: bool = True, timeout: int = 3600) -> float
     seconds = time.perf_counter() - start
     if inplace:
         strip_log_noise(nb)
-        tmp = path.with_name(f".{path.name}.partial")
-        nbformat.write(nb, tmp)
-        os.replace(tmp, path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        try:
+            nbformat.write(nb, tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return seconds
 
 
 def notebook_paths(only=None) -> list[Path]:
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if not only or p.name[:2] in only]
+
+
+def run_notebooks(only=None, inplace: bool = True) -> dict[str, float]:
+    """Run the selected notebooks in order, printing progress; return seconds."""
+    seconds = {}
+    for path in notebook_paths(only):
+        print(f"running {path.name} ...", flush=True)
+        seconds[path.stem] = run_notebook(path, inplace)
+        print(f"  done in {seconds[path.stem]:.0f} s", flush=True)
+    return seconds
 
 
 def sha256(path: Path) -> str:
@@ -192,14 +205,10 @@ def main(argv=None) -> int:
 
     from helpers.artifacts import get_artifacts_dir, save_json
 
-    artifacts = get_artifacts_dir(ROOT / "artifacts")
-    os.environ.setdefault("TL_ARTIFACTS_DIR", str(artifacts))
-    seconds = {}
-    if not args.collect_only:
-        for path in notebook_paths(args.only):
-            print(f"running {path.name} ...", flush=True)
-            seconds[path.stem] = run_notebook(path)
-            print(f"  done in {seconds[path.stem]:.0f} s", flush=True)
+    # Absolute: the kernels run in notebooks/, a relative path would move there.
+    artifacts = get_artifacts_dir(ROOT / "artifacts").resolve()
+    os.environ["TL_ARTIFACTS_DIR"] = str(artifacts)
+    seconds = {} if args.collect_only else run_notebooks(args.only)
     results = collect(artifacts, seconds)
     save_json(results, args.output)
     print(format_table(results))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import socket
 import threading
 import zipfile
@@ -93,9 +94,11 @@ def test_no_server_running(monkeypatch):
         port = s.getsockname()[1]
     monkeypatch.setenv("TL_MIRROR", f"http://127.0.0.1:{port}")
     monkeypatch.setattr(assets, "DATASET_URL", f"http://127.0.0.1:{port}/x.zip")
-    with pytest.raises(assets.AssetError, match="cannot connect") as err:
+    with pytest.raises(assets.AssetError) as err:
         assets.get_dataset_dir(progress=False)
-    assert "TL_MIRROR" in str(err.value)
+    # both origins tried, in order, each with its own reason
+    assert re.search(rf"127.0.0.1:{port}/{assets.DATASET_ZIP}: cannot connect.*\n"
+                     rf".*127.0.0.1:{port}/x.zip: cannot connect", str(err.value))
     assert cache_entries() == []
 
 
@@ -126,7 +129,7 @@ def test_connection_cut_mid_download_is_detected(tmp_path):
     httpd = http.server.HTTPServer(("127.0.0.1", 0), Liar)
     threading.Thread(target=httpd.handle_request, daemon=True).start()
     dest = tmp_path / "file.zip"
-    with pytest.raises(assets.AssetError):
+    with pytest.raises(assets.AssetError, match="truncated: got 1000 of 5000 bytes"):
         assets.download([f"http://127.0.0.1:{httpd.server_address[1]}/f"], dest,
                         progress=False)
     httpd.server_close()
@@ -251,7 +254,6 @@ def test_origins_from_mirror_and_explicit_urls(monkeypatch):
     ]
 
 
-
 def test_make_mirror_then_learners_download_from_it(server, small_dataset,
                                                     weights_file, tmp_path,
                                                     monkeypatch):
@@ -272,3 +274,20 @@ def test_make_mirror_then_learners_download_from_it(server, small_dataset,
     assert assets.count_images(data_dir) == assets.count_images(small_dataset)
     assert assets.get_weights_path(progress=False).read_bytes() == (
         weights_file.read_bytes())
+
+
+def test_mirror_without_scheme_is_reported_and_skipped(server, small_dataset,
+                                                      monkeypatch):
+    root, url = server
+    zip_folder(small_dataset, root / assets.DATASET_ZIP)
+    monkeypatch.setenv("TL_MIRROR", f"mirror.lan:8000 {url}")
+    monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/unused.zip")
+    assert assets.get_dataset_dir(progress=False).is_dir()  # the second origin
+
+
+def test_only_malformed_urls_give_the_fix_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("TL_DATA_URL", "mirror.lan:8000/cats.zip")
+    with pytest.raises(assets.AssetError, match="not a valid URL") as err:
+        assets.get_dataset_dir(progress=False)
+    assert "TL_MIRROR=http://<host>:<port>/" in str(err.value)
+    assert cache_entries() == []

@@ -66,13 +66,19 @@ def test_own_images_any_format_and_a_bad_file(tiny_model, tmp_path):
     assert missing[0]["error"]
 
 
-def test_grayscale_file_matches_its_rgb_version(tiny_model, tmp_path):
+def test_grayscale_file_is_predicted_as_its_gray_replicated_rgb(tiny_model, tmp_path):
+    import tensorflow as tf
+
     rng = np.random.default_rng(1)
     src = synthetic.write_image(tmp_path / "x.png", "cats", rng, fmt="PNG", mode="L")
-    Image.open(src).convert("RGB").save(tmp_path / "x_rgb.png")
-    a, b = evaluation.predict_files(tiny_model, [src, tmp_path / "x_rgb.png"],
-                                    ("c", "d"))
-    assert a["probability"] == pytest.approx(b["probability"], abs=1e-6)
+    with Image.open(src) as im:
+        gray = np.asarray(im, dtype=np.float32)
+    assert gray.ndim == 2
+    rgb = tf.image.resize(np.repeat(gray[..., None], 3, axis=-1), (160, 160))
+    p = float(evaluation.sigmoid(np.asarray(tiny_model(rgb[None])).reshape(-1)[0]))
+    (result,) = evaluation.predict_files(tiny_model, src, ("c", "d"))
+    assert result["class"] == ("d" if p > 0.5 else "c")
+    assert result["probability"] == pytest.approx(max(p, 1 - p), abs=1e-5)
 
 
 def test_tflite_export_agrees_with_keras(tiny_model, tmp_path):

@@ -8,8 +8,9 @@ import pytest
 from helpers import augmentation, compat, fast, training
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def base(weights_file):
+    """A fresh base per test: tests that unfreeze layers cannot leak into others."""
     import tensorflow as tf
 
     return tf.keras.applications.MobileNetV2(

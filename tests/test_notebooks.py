@@ -95,10 +95,11 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
     port, token = free_port(), "course-test-token"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    log = tmp_path / "lab.log"  # a file, not a pipe: a full pipe would block
     proc = subprocess.Popen(
         ["make", "-s", "lab", f"PY={sys.executable}", f"LAB_PORT={port}",
          f"LAB_TOKEN={token}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -110,7 +111,7 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
                 break
             except OSError:
                 if proc.poll() is not None:
-                    pytest.fail(proc.stdout.read().decode()[-2000:])
+                    pytest.fail(log.read_text()[-2000:])
                 time.sleep(0.5)
         assert listing is not None, "JupyterLab did not answer within 60 s"
         names = {item["name"] for item in listing["content"]}
@@ -119,8 +120,8 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
                          f"?type=notebook&content=1&token={token}")
         assert model["type"] == "notebook"  # jupytext opens the .py as a notebook
         assert model["content"]["cells"][0]["source"].startswith("# 1. Data")
-        page = urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10)
-        assert page.status == 200 and b"JupyterLab" in page.read()
+        with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as page:
+            assert page.status == 200 and b"JupyterLab" in page.read()
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
@@ -188,9 +189,11 @@ def test_first_notebook_runs_through_the_download_path(tmp_path):
     with zipfile.ZipFile(www / "cats_and_dogs_filtered.zip", "w") as zf:
         for path in sorted(src.rglob("*.jpg")):
             zf.write(path, f"cats_and_dogs_filtered/{path.relative_to(src)}")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(www))
-    handler.log_message = lambda *a: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(www))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
