@@ -423,11 +423,6 @@ def count_batches(dataset) -> int:
     return int(tf.data.experimental.cardinality(dataset).numpy())
 
 
-def iter_labels(dataset) -> np.ndarray:
-    """All labels of a dataset, in iteration order (01_data, 05_evaluation)."""
-    return np.concatenate([y.numpy() for _, y in dataset])
-
-
 def prepare_splits(
     data_dir: str | os.PathLike,
     work_dir: str | os.PathLike,
