@@ -8,9 +8,9 @@ VENV      ?= .venv
 PY        ?= $(VENV)/bin/python
 LAB_PORT  ?= 8888
 LAB_TOKEN ?=
-NOTEBOOKS := $(wildcard notebooks/[0-9][0-9]_*.ipynb)
+SMOKE_DIR ?= build/smoke
 
-.PHONY: setup lab test lint sync execute reproduce benchmark fetch mirror clean
+.PHONY: setup lab test unit smoke lint sync execute reproduce benchmark fetch mirror clean
 
 setup: $(VENV)/.installed
 
@@ -26,10 +26,18 @@ lab:
 	  --ServerApp.port=$(LAB_PORT) $(if $(LAB_TOKEN),--IdentityProvider.token=$(LAB_TOKEN)) \
 	  --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: lint
+test: lint unit smoke
+
+unit:
 	$(PY) -m pytest -q tests
+
+# Every notebook end to end on generated data, with the smoke parameters injected
+# after its parameters cell (scripts/nbrun.py); nbval compares the tagged cells.
+smoke:
+	rm -rf $(SMOKE_DIR)
+	$(PY) scripts/nbrun.py smoke --out $(SMOKE_DIR)
 	$(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider \
-	  $(NOTEBOOKS)
+	  $(SMOKE_DIR)/*.ipynb
 
 lint:
 	$(PY) -m ruff check .
@@ -50,5 +58,5 @@ mirror:
 	$(PY) scripts/fetch.py --mirror mirror
 
 clean:
-	rm -rf artifacts .pytest_cache .ruff_cache
+	rm -rf artifacts build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

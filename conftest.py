@@ -3,7 +3,8 @@
 When pytest collects notebooks (nbval), every notebook runs in a smoke
 configuration against small generated assets, never the network or ../shared:
 
-- ``TL_SMOKE=1``: one epoch per training stage;
+- one epoch per training stage: ``scripts/nbrun.py`` injects the smoke
+  parameters into the copies that ``make smoke`` runs;
 - ``TL_DATA_DIR``: a generated folder in the tutorial's layout;
 - ``TL_WEIGHTS``: randomly initialised MobileNetV2 weights written here;
 - ``TL_ARTIFACTS_DIR``: a temporary folder, so a test run never touches the
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def pytest_configure(config):
@@ -36,8 +38,6 @@ def pytest_configure(config):
     data_dir = synthetic.make_dataset(work / "data")
     weights = synthetic.write_weights(work / "random_mobilenet_v2_no_top.h5")
     os.environ.update(
-        TL_SMOKE="1",
-        TL_VERBOSE="2",
         TL_DATA_DIR=str(data_dir),
         TL_WEIGHTS=str(weights),
         TL_ARTIFACTS_DIR=str(work / "artifacts"),

@@ -1,18 +1,22 @@
-"""Reusable pieces of the transfer-learning course, one module per pipeline stage.
+"""Reusable pieces of the transfer-learning course, cut along the data flow.
 
 Each function is taught first in a notebook (its docstring names which one) and
 reused from here by the notebooks that follow. Importing this package does nothing
 but define functions: no downloads, no TensorFlow import, no printing.
 
-- ``assets``: get the dataset and the weights (download, mirror or local copy).
-- ``data``: check a dataset folder, split it, build ``tf.data`` pipelines.
-- ``augmentation``: the random flip and rotation layers.
-- ``artifacts``: save and load models and histories atomically.
-- ``training``: callbacks and histories for resumable training.
-- ``evaluation``: predictions, confusion matrices, own images, export, Grad-CAM.
-- ``fast``: the optional cached-features fast path.
-- ``plots``: matplotlib plumbing for grids and curves.
+- ``assets`` (with ``downloads``): the dataset and the weights, from a local copy,
+  the cache, a classroom mirror or the tutorial's URLs.
+- ``checks``: check every file of a dataset folder.
+- ``splits``: train, validation and test files, decided once in 01 and saved.
+- ``pipeline``: file lists to batched ``tf.data`` datasets.
+- ``model_parts``: augmentation, rescaling, finding the base.
+- ``training``: resumable ``fit`` and its histories.
+- ``artifacts``: save and load models and JSON atomically, between notebooks.
+- ``evaluation``: predictions, confusion matrices, own images, export.
+- ``fast``: the optional cached-features fast path (06).
+- ``plots``: matplotlib plumbing for galleries and curves.
 - ``compat``: the Keras 2/3 differences, in one place.
+- ``session``: readable errors in a notebook.
 """
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"

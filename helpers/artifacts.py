@@ -1,9 +1,10 @@
 """Artifacts: what one notebook saves and the next one loads.
 
-Every write goes to a temporary file in the same folder first and is renamed into
-place only once complete, so a crash or a kernel interrupt never leaves a
-half-written model or history that a later notebook would load
-(taught in 03_feature_extraction and 04_fine_tuning).
+Every file this project writes goes through ``write_atomically``: a temporary file
+in the same folder first, renamed into place only once complete, so a crash or a
+kernel interrupt never leaves a half-written model, split or history that a later
+notebook would load. Each artifact names the notebook that makes it, so a missing
+one says what to run first (taught in 03_feature_extraction and 04_fine_tuning).
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ class MissingArtifactError(FileNotFoundError):
     """A notebook needs a file that an earlier notebook writes."""
 
 
+class ArtifactMismatchError(ValueError):
+    """An artifact was made from other data or settings than this notebook's."""
+
+
 def get_artifacts_dir(default: str | os.PathLike = "../artifacts") -> Path:
-    """The folder for models, histories and figures (every notebook's setup).
+    """The folder for the split, models and histories (every notebook's setup).
 
     ``TL_ARTIFACTS_DIR`` overrides ``default``; the folder is created if needed.
     """
@@ -30,31 +35,25 @@ def get_artifacts_dir(default: str | os.PathLike = "../artifacts") -> Path:
     return path
 
 
-def _temp_path(path: Path) -> Path:
-    # Keep the suffix: Keras refuses to save a model whose name lacks ".keras".
-    fd, name = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=f".partial{''.join(path.suffixes)}",
-        dir=path.parent,
-    )
-    os.close(fd)
-    return Path(name)
-
-
-def replace_atomically(path: str | os.PathLike, write) -> Path:
+def write_atomically(path: str | os.PathLike, write) -> Path:
     """Call ``write(tmp_path)``, then rename the temporary file onto ``path``.
 
-    If ``write`` raises, the temporary file is removed and ``path`` keeps its
-    previous content.
+    The temporary file sits beside ``path`` and keeps its suffix (Keras refuses
+    to save a model whose name lacks ".keras"). If ``write`` raises, it is
+    removed and ``path`` keeps its previous content.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.",
+                                suffix=f".partial{''.join(path.suffixes)}",
+                                dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
         write(tmp)
         os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -63,23 +62,25 @@ def save_model(model, path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"{path}: a model file name must end in '.keras'")
-    return replace_atomically(path, lambda tmp: model.save(tmp))
+    return write_atomically(path, lambda tmp: model.save(tmp))
 
 
 def save_json(data, path: str | os.PathLike) -> Path:
-    """Write ``data`` as indented JSON, atomically (03, 04)."""
+    """Write ``data`` as indented JSON, atomically (every notebook that saves)."""
     text = json.dumps(data, indent=2, sort_keys=True, default=_jsonable)
-    return replace_atomically(path, lambda tmp: Path(tmp).write_text(text + "\n"))
+    return write_atomically(path, lambda tmp: Path(tmp).write_text(text + "\n"))
 
 
 def _jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 
 def require_artifact(path: str | os.PathLike, notebook: str) -> Path:
-    """Return ``path`` if it exists, else say which notebook creates it (04, 05)."""
+    """Return ``path`` if it exists, else say which notebook creates it."""
     path = Path(path)
     if not path.exists():
         raise MissingArtifactError(
@@ -95,10 +96,40 @@ def load_json(path: str | os.PathLike, notebook: str):
 
 
 def load_model(path: str | os.PathLike, notebook: str):
-    """Load a saved ``.keras`` model, naming the notebook that writes it (04, 05)."""
-    import tensorflow as tf
+    """Load a saved ``.keras`` model, naming the notebook that writes it (04, 05).
 
-    from .compat import register_custom_layers
+    The models hold only Keras' own layers, so plain
+    ``keras.models.load_model`` reads them too, without this package.
+    """
+    import keras
 
-    register_custom_layers()
-    return tf.keras.models.load_model(require_artifact(path, notebook))
+    return keras.models.load_model(require_artifact(path, notebook))
+
+
+def check_same_split(results: dict, split, notebook: str) -> None:
+    """Stop if ``results`` (saved by ``notebook``) came from another split (04, 05).
+
+    A model trained on one split and evaluated on another may be tested on images
+    it was validated on. ``split`` is the one 01_data saved (``splits.Split``).
+    """
+    made_with = results.get("split_id")
+    if made_with != split.id:
+        raise ArtifactMismatchError(
+            f"The model saved by {notebook} was trained on another split of the "
+            f"data (split {made_with}) than the one 01_data saved last (split "
+            f"{split.id}, made with {split.settings}). 01_data was re-run with "
+            f"other settings since. Re-run {notebook} (and the notebooks between), "
+            "or re-run 01_data with the settings the model was trained with."
+        )
+
+
+def save_results(path: str | os.PathLike, split, **numbers) -> Path:
+    """Save a notebook's results for the notebooks after it (03-06).
+
+    Adds the split's id (which ``check_same_split`` compares later) and this
+    process's peak memory to ``numbers``, then writes them as JSON, atomically.
+    """
+    from .training import peak_memory_mib
+
+    return save_json({"split_id": split.id, "peak_memory_mib": peak_memory_mib(),
+                      **numbers}, path)

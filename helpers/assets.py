@@ -14,23 +14,25 @@ comes from, first match wins:
 (none of these)        the tutorial's URLs, downloaded once into the Keras cache
 =====================  =====================================================
 
-Downloads go to a temporary name and are verified before they are renamed into the
-cache; a zip is extracted to a temporary folder, entry by entry, refusing any entry
-that would land outside it. So the cache never holds a partial copy.
+The weights land where ``weights="imagenet"`` looks for them
+(``$KERAS_HOME/models``), so the notebooks keep the tutorial's ``"imagenet"``.
+(Over 250 lines: two assets, each from a local copy, the cache or a download,
+each verified; the generic download and unzip code is in ``downloads``.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from .checks import check_layout
+from .downloads import AssetError, download, safe_extract, split_urls
+
+__all__ = ["AssetError", "get_dataset_dir", "prepare_weights", "verify_weights"]
 
 DATASET_NAME = "cats_and_dogs_filtered"
 DATASET_ZIP = f"{DATASET_NAME}.zip"
@@ -41,12 +43,18 @@ WEIGHTS_URL = (
     "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
     + WEIGHTS_FILE
 )
-#: Parameters of MobileNetV2 (alpha 1.0, no top), BatchNorm statistics included.
-WEIGHTS_PARAMS = 2_257_984
 #: Image counts of the real dataset, per split and class.
 DATASET_COUNTS = {
     "train/cats": 1000, "train/dogs": 1000,
     "validation/cats": 500, "validation/dogs": 500,
+}
+#: Parameters of MobileNetV2 (alpha 1.0, no top), BatchNorm statistics included.
+WEIGHTS_PARAMS = 2_257_984
+#: Weights files known to be right, by sha256: accepted without loading them.
+KNOWN_WEIGHTS_SHA256 = {
+    # MobileNetV2 1.0 224 no_top rebuilt from the TF-slim ImageNet checkpoint
+    # (the course's offline copy for classrooms).
+    "71e4c4ec4aa24c9c951b9265d6de42e1336dcf614c2214fa6a989208615e232c",
 }
 COMPLETE_MARKER = ".complete"
 FIX = (
@@ -57,171 +65,34 @@ FIX = (
 )
 
 
-class AssetError(RuntimeError):
-    """An asset could not be found, downloaded or verified; says what to do."""
-
-
 def get_cache_dir() -> Path:
     """The Keras cache (``$KERAS_HOME`` or ``~/.keras``), as the tutorial uses."""
     return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
 
 
-def _split_urls(value: str) -> list[str]:
-    return [u for u in re.split(r"[\s,]+", value.strip()) if u]
-
-
 def get_origins(file_name: str, url_env: str, default_url: str) -> list[str]:
     """URLs to try for one asset, in order (see the module docstring)."""
     if os.environ.get(url_env):
-        return _split_urls(os.environ[url_env])
-    origins = [
-        base.rstrip("/") + "/" + file_name
-        for base in _split_urls(os.environ.get("TL_MIRROR", ""))
-    ]
-    return origins + [default_url]
-
-
-def download(origins: list[str], dest: Path, progress: bool = True,
-             label: str | None = None) -> Path:
-    """Download the first origin that works to ``dest``, atomically.
-
-    The file is written to a temporary name beside ``dest`` and renamed only when
-    the byte count matches the server's Content-Length. Raises ``AssetError``
-    listing what each origin answered.
-    """
-    from tqdm.auto import tqdm
-
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    failures = []
-    for url in origins:
-        if urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
-            failures.append(f"{url}: not a valid URL; write it as http://host:port/...")
-            continue
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial",
-                                        dir=dest.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(
-                url, timeout=30
-            ) as response:
-                total = int(response.headers.get("Content-Length") or 0) or None
-                with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
-                          desc=label or dest.name, disable=not progress) as bar:
-                    done = 0
-                    while chunk := response.read(1 << 20):
-                        out.write(chunk)
-                        done += len(chunk)
-                        bar.update(len(chunk))
-            if total is not None and done != total:
-                raise AssetError(f"truncated: got {done} of {total} bytes")
-            os.replace(tmp, dest)
-            return dest
-        except urllib.error.HTTPError as e:
-            failures.append(f"{url}: HTTP {e.code} {e.reason}")
-        except urllib.error.URLError as e:
-            failures.append(f"{url}: cannot connect ({e.reason})")
-        except (OSError, AssetError) as e:
-            failures.append(f"{url}: {e}")
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    raise AssetError(
-        f"Could not download {label or dest.name}. Tried:\n  " + "\n  ".join(failures)
-        + f"\n{FIX}"
-    )
-
-
-def safe_extract(zip_path: Path, target: Path) -> Path:
-    """Extract ``zip_path`` into the new folder ``target``, refusing unsafe entries.
-
-    Absolute paths, ``..`` components and symbolic links are refused before
-    anything is written. Raises ``AssetError`` for a corrupt or truncated zip.
-    """
-    try:
-        with zipfile.ZipFile(zip_path) as zf:
-            for info in zf.infolist():
-                name = PurePosixPath(info.filename.replace("\\", "/"))
-                is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-                if name.is_absolute() or ".." in name.parts or re.match(
-                    r"^[A-Za-z]:", info.filename
-                ) or is_link:
-                    raise AssetError(
-                        f"{zip_path.name} holds an unsafe entry {info.filename!r} "
-                        "(outside the target folder or a link); nothing was "
-                        "extracted. Get the zip from a trusted source."
-                    )
-            bad = zf.testzip()
-            if bad is not None:
-                raise AssetError(f"{zip_path.name} is corrupt (bad CRC in {bad}). "
-                                 "Download it again.")
-            target.mkdir(parents=True)
-            zf.extractall(target)
-    except (zipfile.BadZipFile, EOFError) as e:
-        raise AssetError(
-            f"{zip_path.name} is not a complete zip file ({e}): the download was "
-            "probably cut off. Delete it and download it again."
-        ) from e
-    return target
+        return split_urls(os.environ[url_env])
+    mirrors = split_urls(os.environ.get("TL_MIRROR", ""))
+    return [base.rstrip("/") + "/" + file_name for base in mirrors] + [default_url]
 
 
 def find_dataset_root(folder: Path) -> Path | None:
     """The folder holding ``train/`` and ``validation/``: ``folder`` or a child."""
+    if not folder.is_dir():
+        return None
     candidates = [folder, folder / DATASET_NAME] + sorted(
         p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("__")
-    ) if folder.is_dir() else []
+    )
     for candidate in candidates:
         if (candidate / "train").is_dir() and (candidate / "validation").is_dir():
             return candidate
     return None
 
 
-def make_mirror(folder: Path, progress: bool = True) -> list[Path]:
-    """Put both assets in ``folder``, named as a mirror serves them (``make mirror``).
-
-    The dataset zip comes from the cache (or is built from a local dataset folder);
-    the weights file from the cache or ``TL_WEIGHTS``.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    data_dir = get_dataset_dir(progress)
-    cached_zip = get_cache_dir() / "datasets" / DATASET_ZIP
-    local = Path(os.environ.get("TL_DATA_DIR", "")).expanduser()
-    target = folder / DATASET_ZIP
-    if os.environ.get("TL_DATA_DIR") and local.is_file():
-        shutil.copyfile(local, target)
-    elif not os.environ.get("TL_DATA_DIR") and cached_zip.exists():
-        shutil.copyfile(cached_zip, target)
-    else:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                    dir=folder)
-        os.close(fd)
-        tmp = Path(name)
-        try:
-            with zipfile.ZipFile(tmp, "w") as zf:
-                for path in sorted(data_dir.rglob("*")):
-                    if path.is_file() and path.name != COMPLETE_MARKER:
-                        zf.write(path, f"{DATASET_NAME}/{path.relative_to(data_dir)}")
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-    weights = folder / WEIGHTS_FILE
-    shutil.copyfile(get_weights_path(progress), weights)
-    return [target, weights]
-
-
-def count_images(data_dir: Path) -> dict[str, int]:
-    """Number of files per ``split/class`` folder (used by ``make fetch``)."""
-    counts = {}
-    for split in ("train", "validation"):
-        for class_dir in sorted(p for p in (data_dir / split).iterdir() if p.is_dir()):
-            key = f"{split}/{class_dir.name}"
-            counts[key] = sum(1 for p in class_dir.iterdir() if p.is_file())
-    return counts
-
-
 def extract_dataset(zip_path: Path, dest: Path) -> Path:
     """Extract a dataset zip to ``dest`` atomically and check its layout."""
-    from .data import check_layout
-
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial",
                                  dir=dest.parent))
@@ -248,36 +119,35 @@ def extract_dataset(zip_path: Path, dest: Path) -> Path:
     return dest
 
 
+def _local_dataset(local: str, cache: Path) -> Path:
+    path = Path(local).expanduser()
+    if not path.exists():
+        raise AssetError(f"TL_DATA_DIR={local} does not exist. {FIX}")
+    if path.is_dir():
+        root = find_dataset_root(path)
+        check_layout(root or path)
+        return root
+    if not zipfile.is_zipfile(path):
+        raise AssetError(f"TL_DATA_DIR={local} is a file but not a zip. Point it at "
+                         "the dataset folder or at its zip.")
+    st = path.resolve().stat()
+    key = hashlib.sha256(
+        f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()
+    ).hexdigest()[:10]
+    dest = cache / f"{DATASET_NAME}-from-{path.stem}-{key}"
+    if not (dest / COMPLETE_MARKER).exists():
+        extract_dataset(path, dest)
+    return dest
+
+
 def get_dataset_dir(progress: bool = True) -> Path:
     """The dataset folder: a local copy, the cache, or a fresh download (01_data).
 
     Returns a folder with ``train/`` and ``validation/`` inside.
     """
-    from .data import check_layout
-
-    local = os.environ.get("TL_DATA_DIR")
     cache = get_cache_dir() / "datasets"
-    if local:
-        path = Path(local).expanduser()
-        if not path.exists():
-            raise AssetError(f"TL_DATA_DIR={local} does not exist. {FIX}")
-        if path.is_file():
-            if not zipfile.is_zipfile(path):
-                raise AssetError(
-                    f"TL_DATA_DIR={local} is a file but not a zip. Point it at the "
-                    "dataset folder or at its zip."
-                )
-            st = path.resolve().stat()
-            key = hashlib.sha256(
-                f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()
-            ).hexdigest()[:10]
-            dest = cache / f"{DATASET_NAME}-from-{path.stem}-{key}"
-            if not (dest / COMPLETE_MARKER).exists():
-                extract_dataset(path, dest)
-            return dest
-        root = find_dataset_root(path)
-        check_layout(root or path)
-        return root
+    if os.environ.get("TL_DATA_DIR"):
+        return _local_dataset(os.environ["TL_DATA_DIR"], cache)
     dest = cache / DATASET_NAME
     if (dest / COMPLETE_MARKER).exists():
         return dest
@@ -294,13 +164,20 @@ def get_dataset_dir(progress: bool = True) -> Path:
     zip_path = Path(name)
     try:
         download(get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URL), zip_path,
-                 progress, label=DATASET_ZIP)
+                 progress, label=DATASET_ZIP, fix=FIX)
         extract_dataset(zip_path, dest)
         os.replace(zip_path, cache / DATASET_ZIP)  # kept: an instructor can serve it
     finally:
         zip_path.unlink(missing_ok=True)
-    check_layout(dest)
     return dest
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def count_h5_params(path: Path) -> int:
@@ -320,9 +197,15 @@ def count_h5_params(path: Path) -> int:
 
 
 def verify_weights(path: Path) -> Path:
-    """Check that ``path`` holds MobileNetV2 no_top weights; raise ``AssetError``."""
+    """Check that ``path`` holds MobileNetV2 no_top weights; raise ``AssetError``.
+
+    A file whose sha256 is known is accepted at once; any other is counted and
+    loaded into MobileNetV2 (a few seconds).
+    """
     import tensorflow as tf
 
+    if sha256_file(path) in KNOWN_WEIGHTS_SHA256:
+        return path
     try:
         n = count_h5_params(path)
     except OSError as e:
@@ -348,10 +231,8 @@ def verify_weights(path: Path) -> Path:
 
 
 def get_weights_path(progress: bool = True, verify: bool = True) -> Path:
-    """Path of the ImageNet MobileNetV2 no_top weights (03_feature_extraction).
-
-    Pass it as ``weights=`` to ``tf.keras.applications.MobileNetV2``.
-    """
+    """The ImageNet MobileNetV2 no_top weights file: ``TL_WEIGHTS``, or the one
+    in the Keras cache, downloaded there first if needed."""
     local = os.environ.get("TL_WEIGHTS")
     if local:
         path = Path(local).expanduser()
@@ -368,9 +249,39 @@ def get_weights_path(progress: bool = True, verify: bool = True) -> Path:
     tmp = Path(name)
     try:
         download(get_origins(WEIGHTS_FILE, "TL_WEIGHTS_URL", WEIGHTS_URL), tmp,
-                 progress, label=WEIGHTS_FILE)
+                 progress, label=WEIGHTS_FILE, fix=FIX)
         verify_weights(tmp)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
     return dest
+
+
+def prepare_weights(weights: str | os.PathLike = "imagenet",
+                    progress: bool = True) -> str:
+    """What to pass as ``MobileNetV2(weights=...)`` (03_feature_extraction).
+
+    ``"imagenet"``, the tutorial's value, stays ``"imagenet"``: the file Keras
+    loads for it is put in the Keras cache first (from ``TL_MIRROR`` or the
+    tutorial's URL) and verified. A local copy, named here or by ``TL_WEIGHTS``,
+    is verified and its path returned.
+    """
+    if weights != "imagenet":
+        path = Path(weights).expanduser()
+        if not path.is_file():
+            raise AssetError(f"weights={weights!r} is not a file. {FIX}")
+        return str(verify_weights(path))
+    path = get_weights_path(progress)
+    if os.environ.get("TL_WEIGHTS") or path.parent != _keras_models_dir():
+        return str(path)  # a local copy, or a cache Keras does not look in
+    return "imagenet"
+
+
+def _keras_models_dir() -> Path | None:
+    """Where ``weights="imagenet"`` looks: Keras reads ``KERAS_HOME`` once, when
+    it is imported, so a later change of the variable is not seen there."""
+    try:
+        from keras.src.backend.config import keras_home
+    except ImportError:  # a Keras without it: pass the path instead
+        return None
+    return Path(keras_home()).expanduser() / "models"

@@ -1,17 +1,19 @@
-"""Evaluation stage: predictions, errors, own images, export and Grad-CAM.
+"""Evaluation: predictions, errors, your own images, and export (05_evaluation).
 
-Taught in 05_evaluation. The model outputs one logit per image: a positive logit
-means class 1 (``class_names[1]``), ``sigmoid(logit)`` is the probability of it.
+The model outputs one logit per image: a positive logit means class 1
+(``class_names[1]``), ``sigmoid(logit)`` is the probability of it.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from .data import IMAGE_EXTENSIONS
+from .artifacts import write_atomically
+from .checks import IMAGE_EXTENSIONS
 
 
 def sigmoid(logits):
@@ -30,10 +32,12 @@ def predict_logits(model, dataset):
 
 
 def confusion_matrix(labels, predictions, n_classes: int = 2) -> np.ndarray:
-    """``matrix[true, predicted]`` counts (05_evaluation)."""
-    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(matrix, (np.asarray(labels, int), np.asarray(predictions, int)), 1)
-    return matrix
+    """``matrix[true, predicted]`` counts, by ``tf.math.confusion_matrix`` (05)."""
+    import tensorflow as tf
+
+    return tf.math.confusion_matrix(
+        np.asarray(labels, int), np.asarray(predictions, int), num_classes=n_classes
+    ).numpy()
 
 
 def per_class_metrics(matrix, class_names) -> dict:
@@ -109,13 +113,13 @@ def predict_files(model, source, class_names, image_size=(160, 160)) -> list[dic
     """
     results, images = [], []
     for path in expand_paths(source):
+        result = {"path": str(path), "class": None, "probability": None,
+                  "error": None}
         try:
             images.append(read_image_file(path, image_size))
-            results.append({"path": str(path), "class": None, "probability": None,
-                            "error": None})
         except ValueError as e:
-            results.append({"path": str(path), "class": None, "probability": None,
-                            "error": str(e)})
+            result["error"] = str(e)
+        results.append(result)
     if images:
         logits = np.asarray(model(np.stack(images), training=False)).reshape(-1)
         ok = [r for r in results if r["error"] is None]
@@ -126,13 +130,48 @@ def predict_files(model, source, class_names, image_size=(160, 160)) -> list[dic
     return results
 
 
-def find_base_model(model):
-    """The nested MobileNetV2 inside the classifier (04, 05)."""
-    for layer in model.layers:
-        layer = getattr(layer, "layer", layer)  # inside an InferenceMode wrapper
-        if hasattr(layer, "layers") and layer.name.startswith("mobilenetv2"):
-            return layer
-    raise ValueError("the model holds no nested MobileNetV2 base")
+def format_predictions(results: list[dict]) -> str:
+    """``predict_files`` results, one line per file (05_evaluation)."""
+    lines = []
+    for r in results:
+        outcome = (f"error: {r['error']}" if r["error"]
+                   else f"{r['class']} ({r['probability']:.1%})")
+        lines.append(f"{os.path.basename(r['path']):<24} {outcome}")
+    return "\n".join(lines)
+
+
+def make_upload_widget(model, class_names, image_size, upload_dir):
+    """A file picker that predicts the photos you choose (05_evaluation).
+
+    Returns an ipywidgets box to display; it never blocks "Run all". Uploaded
+    files are written to ``upload_dir`` only (in the artifacts folder), and the
+    predictions appear under the picker. Works with ipywidgets 7 (Colab) and 8.
+    """
+    import ipywidgets as widgets
+
+    upload = widgets.FileUpload(accept="image/*", multiple=True)
+    output = widgets.Output()
+
+    def files_of(value):
+        if isinstance(value, dict):  # ipywidgets 7: {name: {"content": ...}}
+            return [(name, f["content"]) for name, f in value.items()]
+        return [(f["name"], f["content"]) for f in value]
+
+    def on_upload(change):
+        folder = Path(upload_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, content in files_of(change["new"]):
+            path = folder / os.path.basename(name)
+            write_atomically(path, lambda tmp, c=content: Path(tmp).write_bytes(
+                bytes(c)))
+            paths.append(path)
+        results = predict_files(model, paths, class_names, image_size)
+        with output:
+            sys.stdout.write(format_predictions(results) + "\n")
+
+    upload.observe(on_upload, names="value")
+    return widgets.VBox([upload, output])
 
 
 def make_inference_model(model):
@@ -143,17 +182,11 @@ def make_inference_model(model):
     """
     import tensorflow as tf
 
-    from .compat import register_custom_layers
-
     inputs = tf.keras.Input(shape=model.input_shape[1:], name="image")
     x = inputs
-    wrapper = register_custom_layers()
     for layer in model.layers[1:]:
-        if layer.name == "data_augmentation":
-            continue
-        if isinstance(layer, wrapper):  # plain base: loadable without helpers
-            layer = layer.layer
-        x = layer(x, training=False)
+        if layer.name != "data_augmentation":
+            x = layer(x, training=False)
     return tf.keras.Model(inputs, x, name="cats_vs_dogs")
 
 
@@ -167,8 +200,6 @@ def export_tflite(model, path, quantize: bool = False) -> Path:
 
     import tensorflow as tf
 
-    from .artifacts import replace_atomically
-
     logger = tf.get_logger()
     level = logger.level
     logger.setLevel("ERROR")  # TF logs "Assets written to: /tmp/..." at INFO
@@ -181,7 +212,7 @@ def export_tflite(model, path, quantize: bool = False) -> Path:
             flatbuffer = converter.convert()
     finally:
         logger.setLevel(level)
-    return replace_atomically(path, lambda tmp: Path(tmp).write_bytes(flatbuffer))
+    return write_atomically(path, lambda tmp: Path(tmp).write_bytes(flatbuffer))
 
 
 def load_tflite(path):
@@ -208,35 +239,3 @@ def predict_tflite(interpreter, images) -> np.ndarray:
         interpreter.invoke()
         logits.append(float(interpreter.get_tensor(out["index"]).reshape(-1)[0]))
     return np.asarray(logits)
-
-
-def compute_gradcam(model, images) -> np.ndarray:
-    """Grad-CAM heatmaps in [0, 1], one per image, of the images' size (05).
-
-    Gradients of the predicted class's score (the logit for class 1, minus the
-    logit for class 0) with respect to the base's last convolutional block
-    (``out_relu``, 5x5x1280 at 160 px) weight its feature maps; their positive sum,
-    upsampled, shows where the evidence for the prediction lies.
-    """
-    import tensorflow as tf
-
-    base = find_base_model(model)
-    index = next(i for i, layer in enumerate(model.layers)
-                 if getattr(layer, "layer", layer) is base)
-    x = tf.convert_to_tensor(np.asarray(images, dtype=np.float32))
-    for layer in model.layers[1:index]:
-        x = layer(x, training=False)
-    with tf.GradientTape() as tape:
-        feature_maps = base(x, training=False)
-        tape.watch(feature_maps)
-        y = feature_maps
-        for layer in model.layers[index + 1:]:
-            y = layer(y, training=False)
-        logits = tf.reshape(y, [-1])
-        score = tf.where(logits > 0, logits, -logits)
-    grads = tape.gradient(score, feature_maps)
-    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
-    cam = tf.nn.relu(tf.reduce_sum(weights * feature_maps, axis=-1))[..., None]
-    cam = tf.image.resize(cam, tf.shape(x)[1:3], method="bilinear")[..., 0]
-    peak = tf.reduce_max(cam, axis=(1, 2), keepdims=True)
-    return np.asarray(tf.math.divide_no_nan(cam, peak))

@@ -23,7 +23,7 @@ def _grid(n: int, ncols: int, size: float = 3.0):
 
 
 def show_images(images, titles=None, ncols: int = 3, size: float = 3.0):
-    """Images (values in [0, 255]) in a grid with optional titles (01, 02, 05)."""
+    """Images (values in [0, 255]) in a grid with optional titles (05)."""
     images = [np.asarray(im) for im in images]
     fig, axes = _grid(len(images), ncols, size)
     for i, (ax, image) in enumerate(zip(axes, images)):
@@ -35,32 +35,30 @@ def show_images(images, titles=None, ncols: int = 3, size: float = 3.0):
 
 
 def plot_history(history: dict, fine_tune_epoch: int | None = None):
-    """Training and validation accuracy and loss per epoch (03, 04).
+    """The tutorial's learning curves, as written out in 03_feature_extraction:
+    accuracy above, cross-entropy below, one point per epoch (04).
 
-    ``fine_tune_epoch`` draws the tutorial's "Start Fine Tuning" marker before
-    that epoch.
+    ``fine_tune_epoch`` draws the tutorial's "Start Fine Tuning" line before that
+    epoch (the tutorial draws it at ``initial_epochs - 1``).
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
-    epochs = np.asarray(history["epoch"]) + 1
-    fig, (ax_acc, ax_loss) = plt.subplots(2, 1, figsize=(8, 8), sharex=True)
-    for ax, key, label in ((ax_acc, "accuracy", "Accuracy"),
-                           (ax_loss, "loss", "Cross entropy")):
-        ax.plot(epochs, history[key], marker="o", label=f"Training {label.lower()}")
-        ax.plot(epochs, history[f"val_{key}"], marker="o",
-                label=f"Validation {label.lower()}")
+    fig = plt.figure(figsize=(8, 8))
+    for row, key, label, where in ((1, "accuracy", "Accuracy", "lower right"),
+                                   (2, "loss", "Loss", "upper right")):
+        plt.subplot(2, 1, row)
+        plt.plot(history[key], label=f"Training {label}")
+        plt.plot(history[f"val_{key}"], label=f"Validation {label}")
+        if key == "accuracy":
+            plt.ylim([min(plt.ylim()), 1])
+        else:
+            plt.ylim([0, max(1.0, max(plt.ylim()))])
         if fine_tune_epoch is not None:
-            ax.axvline(fine_tune_epoch + 0.5, color="gray", linestyle="--",
-                       label="Start Fine Tuning")
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        ax.legend(loc="lower right" if key == "accuracy" else "upper right")
-    ax_acc.set_title("Training and validation accuracy")
-    ax_loss.set_title("Training and validation loss")
-    ax_loss.set_xlabel("Epoch")
-    ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.tight_layout()
+            plt.plot([fine_tune_epoch - 0.5] * 2, plt.ylim(), label="Start Fine Tuning")
+        plt.legend(loc=where)
+        plt.ylabel("Cross Entropy" if key == "loss" else label)
+        plt.title(f"Training and Validation {label}")
+    plt.xlabel("epoch")
     return fig
 
 

@@ -25,13 +25,16 @@ def setup_notebook() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    from .artifacts import MissingArtifactError
-    from .assets import AssetError
-    from .data import DatasetError
+    from .artifacts import ArtifactMismatchError, MissingArtifactError
+    from .checks import DatasetError
+    from .downloads import AssetError
 
     def handler(shell, etype, value, tb, tb_offset=None):
         message = f"{etype.__name__}: {value}"
         shell._showtraceback(etype, value, [message])  # an error output, no stack
         return [message]
 
-    shell.set_custom_exc((AssetError, DatasetError, MissingArtifactError), handler)
+    shell.set_custom_exc(
+        (AssetError, DatasetError, MissingArtifactError, ArtifactMismatchError),
+        handler,
+    )

@@ -24,16 +24,14 @@
 #
 # 1. get the `cats_and_dogs_filtered` dataset (download once, or a local copy);
 # 2. check every file, so a broken image cannot stop training half-way;
-# 3. build the training and validation pipelines and look at a few images;
+# 3. build the input pipeline with `tf.data` and look at a few images;
 # 4. carve a test set out of the validation images, **without** the tutorial's leak;
-# 5. prefetch batches so the model never waits for the disk.
-#
-# The next notebooks build on the same steps through the `helpers` package.
+# 5. save that split, so every later notebook uses exactly the same images.
 
 # %% [markdown]
 # ## Setup
-# The `helpers` package holds the code these notebooks share. Install the project
-# once with `pip install -e .` (the README's setup command does it).
+# The `helpers` package holds the code these notebooks share (the README's setup
+# command installs it).
 
 # %%
 import os
@@ -41,26 +39,28 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
 
 import matplotlib.pyplot as plt
+import numpy as np
 import tensorflow as tf
 
-from helpers import assets, data, plots, session
-from helpers.artifacts import get_artifacts_dir
+from helpers import artifacts, assets, checks, pipeline, session, splits
 
 session.setup_notebook()
 print("TensorFlow", tf.__version__, "| Keras", tf.keras.__version__)
 
 # %% [markdown]
 # ## Parameters
-# The tutorial's settings, in one cell. `make test` runs every notebook in a
-# tiny smoke configuration (`TL_SMOKE=1`); papermill can override any name here.
+# The tutorial's settings, in one cell (papermill, and the course's smoke test,
+# override them here). `BATCH_SIZE`, `TEST_FRACTION` and `SEED` decide the test
+# set, so they live in this notebook only: the split is saved, and later notebooks
+# load it instead of repeating these settings.
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
 TEST_FRACTION = 0.2  # share of the validation batches that becomes the test set
 SEED = 123
-ARTIFACTS_DIR = get_artifacts_dir(os.environ.get("TL_ARTIFACTS_DIR", "../artifacts"))
-SHOW_PROGRESS = os.environ.get("TL_VERBOSE", "1") == "1"
+ARTIFACTS_DIR = "../artifacts"  # what notebooks hand on; TL_ARTIFACTS_DIR wins
+SHOW_PROGRESS = True
 
 # %% [markdown]
 # ## Get the dataset
@@ -69,12 +69,16 @@ SHOW_PROGRESS = os.environ.get("TL_VERBOSE", "1") == "1"
 # `TL_DATA_DIR` at a local copy (a folder or the zip) or `TL_MIRROR` at a classroom
 # mirror: the README explains both. If nothing works, the message says what to set.
 #
-# The tutorial calls `tf.keras.utils.get_file(..., extract=True)` and then joins
-# `cats_and_dogs_filtered` to the returned path; on Keras 3 that path is a
-# `..._extracted` folder, so the tutorial's paths point at nothing.
+# It replaces the tutorial's `tf.keras.utils.get_file(..., extract=True)`: on
+# Keras 3 that returns a `..._extracted` folder, so the tutorial's
+# `os.path.join(os.path.dirname(path_to_zip), "cats_and_dogs_filtered")` points at
+# nothing.
 
 # %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 data_dir = assets.get_dataset_dir(progress=SHOW_PROGRESS)
+train_dir = data_dir / "train"
+validation_dir = data_dir / "validation"
 print(sorted(p.name for p in data_dir.iterdir() if not p.name.startswith(".")))
 
 # %% [markdown]
@@ -83,33 +87,88 @@ print(sorted(p.name for p in data_dir.iterdir() if not p.name.startswith(".")))
 # epoch. `check_dataset` decodes each file once with the same decoder, skips the
 # ones that fail (and lists them), converts unusual ones (CMYK, huge) to an RGB
 # copy in the artifacts folder, and stops with a clear message if the folder layout
-# is wrong. The result is remembered, so later notebooks don't decode again.
+# is wrong. The result is a list of usable files per split, with their labels.
 
 # %%
-report = data.check_dataset(data_dir, work_dir=ARTIFACTS_DIR, progress=SHOW_PROGRESS)
+report = checks.check_dataset(data_dir, work_dir=ARTIFACTS_DIR,
+                              progress=SHOW_PROGRESS)
 class_names = report.class_names
 print(report.summary())
 
 # %% [markdown]
-# ## The training pipeline
-# `make_dataset` does what `tf.keras.utils.image_dataset_from_directory` does:
-# read each file, decode it to RGB, resize it to 160x160 and batch by 32. Labels
-# are the index of the class folder in alphabetical order. Training data is
-# reshuffled every epoch.
+# ## The input pipeline, written out
+# The tutorial builds its datasets with one call per folder:
+#
+# ```python
+# train_dataset = tf.keras.utils.image_dataset_from_directory(
+#     train_dir, shuffle=True, batch_size=BATCH_SIZE, image_size=IMG_SIZE)
+# ```
+#
+# It reads *every* file of the folder, including the ones the check skipped, and
+# its test split (below) cannot be made without a leak. So we build the same
+# pipeline from our checked file list with `tf.data`, step by step: one function
+# reads, decodes (to 3 channels, whatever the format) and resizes one image...
+
 
 # %%
-train_dataset = data.make_dataset(
-    report.splits["train"], IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
+def load_image(path, label):
+    image = tf.io.read_file(path)
+    image = tf.io.decode_image(image, channels=3, expand_animations=False)
+    image.set_shape([None, None, 3])
+    image = tf.image.resize(image, IMG_SIZE, method="bilinear")
+    return image, label
+
+
+# %% [markdown]
+# ...and the dataset maps it over (path, label) pairs, reshuffled every epoch,
+# in batches of 32. Labels are the index of the class folder in alphabetical
+# order, as `image_dataset_from_directory` assigns them.
+
+# %%
+train_files = report.splits["train"]
+train_dataset = (
+    tf.data.Dataset.from_tensor_slices((list(train_files.paths),
+                                        list(train_files.labels)))
+    .shuffle(len(train_files), seed=SEED)
+    .map(load_image, num_parallel_calls=tf.data.AUTOTUNE)
+    .batch(BATCH_SIZE)
 )
 print(train_dataset.element_spec)
 
 # %% [markdown]
-# The first nine training images, with their class names.
+# The first nine training images, with the tutorial's plotting code.
 
 # %%
-images, labels = next(iter(train_dataset))
-fig = plots.show_images(images[:9], [class_names[i] for i in labels[:9]])
+plt.figure(figsize=(10, 10))
+for images, labels in train_dataset.take(1):
+    for i in range(9):
+        ax = plt.subplot(3, 3, i + 1)
+        plt.imshow(images[i].numpy().astype("uint8"))
+        plt.title(class_names[labels[i]])
+        plt.axis("off")
 plt.show()
+
+# %% [markdown]
+# *Extra code: the same images as the tutorial's loader.* On a folder where every
+# file is usable, `image_dataset_from_directory` (unshuffled) and our pipeline
+# give the same pixels and labels.
+
+# %%
+if not report.skipped and not report.converted:
+    tutorial_dataset = tf.keras.utils.image_dataset_from_directory(
+        train_dir, shuffle=False, batch_size=BATCH_SIZE, image_size=IMG_SIZE,
+        verbose=False,
+    )
+    ours_dataset = pipeline.make_dataset(train_files, IMG_SIZE, BATCH_SIZE)
+    a, a_labels = next(iter(tutorial_dataset))
+    b, b_labels = next(iter(ours_dataset))
+    np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-3)
+    assert tutorial_dataset.class_names == list(class_names)
+    assert np.array_equal(a_labels.numpy(), b_labels.numpy())
+    print("same pixels and labels as image_dataset_from_directory")
+
+# %% [markdown]
+# `pipeline.make_dataset` is this pipeline, kept for the next notebooks.
 
 # %% [markdown]
 # ## A test set that does not leak
@@ -119,25 +178,23 @@ plt.show()
 # set is read it holds different images, most of which the validation set also
 # shows. Its "test accuracy" is measured on images that were used for validation.
 #
-# We split the *files* instead: shuffled once with a fixed seed, then cut. The two
-# sets are disjoint and stay the same on every pass.
+# We split the *files* instead: shuffled once with `SEED`, then cut, with as many
+# test images as the tutorial's 20% of batches. The sets are disjoint and fixed.
 
 # %%
-validation_files, test_files = data.carve_test_files(
-    report.splits["validation"], BATCH_SIZE, TEST_FRACTION, SEED
-)
-assert set(validation_files.paths).isdisjoint(test_files.paths)
-assert len(validation_files) + len(test_files) == len(report.splits["validation"])
-validation_dataset = data.make_dataset(validation_files, IMG_SIZE, BATCH_SIZE)
-test_dataset = data.make_dataset(test_files, IMG_SIZE, BATCH_SIZE)
+split = splits.make_split(report, IMG_SIZE, BATCH_SIZE, TEST_FRACTION, SEED)
+assert set(split.validation.paths).isdisjoint(split.test.paths)
+assert len(split.validation) + len(split.test) == len(report.splits["validation"])
+validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
+test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
 
 # %% [markdown]
 # The batch counts: on the real data, 26 validation and 6 test batches, as in the
 # tutorial, but now made of different images.
 
 # %%
-print("Number of validation batches:", data.count_batches(validation_dataset))
-print("Number of test batches:", data.count_batches(test_dataset))
+print("Number of validation batches:", pipeline.count_batches(validation_dataset))
+print("Number of test batches:", pipeline.count_batches(test_dataset))
 
 # %% [markdown]
 # *Extra code: the tutorial's leak, measured.* We rebuild the tutorial's split
@@ -156,34 +213,39 @@ print(f"our split:        {len(ours)} test images also in validation")
 assert not ours
 if not report.skipped:
     tutorial_validation = tf.keras.utils.image_dataset_from_directory(
-        data_dir / "validation", shuffle=True, batch_size=BATCH_SIZE,
+        validation_dir, shuffle=True, batch_size=BATCH_SIZE,
         image_size=IMG_SIZE, verbose=False,
     )
-    tutorial_test_batches = data.count_batches(tutorial_validation) // 5
+    tutorial_test_batches = pipeline.count_batches(tutorial_validation) // 5
     tutorial_test = tutorial_validation.take(tutorial_test_batches)
     tutorial_validation = tutorial_validation.skip(tutorial_test_batches)
     leaked = pixel_hashes(tutorial_test) & pixel_hashes(tutorial_validation)
     print(f"tutorial's split: {len(leaked)} test images also in validation")
 
 # %% [markdown]
+# ## Save the split for the next notebooks
+# The file lists, the class names, the image size and the settings that made
+# them go into `split.json` in the artifacts folder. Notebooks 02-06 load it, the
+# way 04 loads the model 03 trained: they never split again, so nothing they
+# change can move an image between validation and test. Each trained model
+# records the split's id, and a notebook that finds another split says so.
+
+# %%
+split_path = splits.save_split(split, ARTIFACTS_DIR)
+print("saved", split_path.name, "| split id", split.id)
+print({part: len(getattr(split, part)) for part in splits.PARTS})
+assert splits.load_split(ARTIFACTS_DIR).test == split.test
+
+# %% [markdown]
 # ## Prefetch
 # `prefetch` prepares the next batches while the model works on the current one.
+# The next notebooks add it to every dataset they build.
 
 # %%
 AUTOTUNE = tf.data.AUTOTUNE
 train_dataset = train_dataset.prefetch(buffer_size=AUTOTUNE)
 validation_dataset = validation_dataset.prefetch(buffer_size=AUTOTUNE)
 test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
-
-# %% [markdown]
-# ## What the next notebooks reuse
-# `data.prepare_splits` repeats the check and the split above (from the remembered
-# check, so it is fast) and returns the same three file lists.
-
-# %%
-splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
-assert splits["test"] == test_files and splits["validation"] == validation_files
-print({name: len(files) for name, files in splits.items()})
 
 # %% [markdown]
 # ## Exercises

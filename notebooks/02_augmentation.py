@@ -35,28 +35,26 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from helpers import assets, augmentation, data, plots, session
-from helpers.artifacts import get_artifacts_dir
+from helpers import artifacts, model_parts, pipeline, session, splits
 
 session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
-IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2
 SEED = 123
 ROTATION = 0.2  # fraction of a full turn: up to +/- 72 degrees
-ARTIFACTS_DIR = get_artifacts_dir(os.environ.get("TL_ARTIFACTS_DIR", "../artifacts"))
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
 
 # %% [markdown]
-# The training images, prepared as in [01_data](01_data.ipynb).
+# The training images, from the split [01_data](01_data.ipynb) saved (run it
+# first: this cell says so if you have not).
 
 # %%
-data_dir = assets.get_dataset_dir()
-splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
-class_names = splits["train"].class_names
-train_dataset = data.make_dataset(
-    splits["train"], IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+split = splits.load_split(ARTIFACTS_DIR)
+IMG_SIZE = split.image_size
+train_dataset = pipeline.make_dataset(
+    split.train, IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
 ).prefetch(tf.data.AUTOTUNE)
 
 # %% [markdown]
@@ -75,16 +73,19 @@ data_augmentation = tf.keras.Sequential(
 )
 
 # %% [markdown]
-# The same image, augmented nine times. `training=True` switches the layers on.
+# The same image, augmented nine times, with the tutorial's code. `training=True`
+# switches the layers on, as `fit` does.
 
 # %%
-image, _ = next(iter(train_dataset))
-first_image = image[0]
-augmented = [
-    data_augmentation(tf.expand_dims(first_image, 0), training=True)[0]
-    for _ in range(9)
-]
-fig = plots.show_images(augmented)
+for image, _ in train_dataset.take(1):
+    plt.figure(figsize=(10, 10))
+    first_image = image[0]
+    for i in range(9):
+        ax = plt.subplot(3, 3, i + 1)
+        augmented_image = data_augmentation(tf.expand_dims(first_image, 0),
+                                            training=True)
+        plt.imshow(augmented_image[0] / 255)
+        plt.axis("off")
 plt.show()
 
 # %% [markdown]
@@ -96,11 +97,11 @@ unchanged = data_augmentation(tf.expand_dims(first_image, 0), training=False)[0]
 assert np.array_equal(unchanged.numpy(), first_image.numpy())
 
 # %% [markdown]
-# The next notebooks build these two layers with `augmentation.make_augmentation`,
+# The next notebooks build these two layers with `model_parts.make_augmentation`,
 # which is exactly this `Sequential`.
 
 # %%
-reused = augmentation.make_augmentation(ROTATION)
+reused = model_parts.make_augmentation(ROTATION)
 assert [type(layer) for layer in reused.layers] == [
     type(layer) for layer in data_augmentation.layers
 ]

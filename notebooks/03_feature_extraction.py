@@ -38,11 +38,10 @@ import tensorflow as tf
 from helpers import (
     artifacts,
     assets,
-    augmentation,
-    compat,
-    data,
-    plots,
+    model_parts,
+    pipeline,
     session,
+    splits,
     training,
 )
 
@@ -50,19 +49,13 @@ session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
-IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2
 SEED = 123
 BASE_LEARNING_RATE = 0.0001
 INITIAL_EPOCHS = 10
 DROPOUT = 0.2
-SMOKE = os.environ.get("TL_SMOKE") == "1"  # tiny run for tests: one epoch
-if SMOKE:
-    INITIAL_EPOCHS = 1
-VERBOSE = int(os.environ.get("TL_VERBOSE", "1"))  # 1: progress bar, 2: line/epoch
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(
-    os.environ.get("TL_ARTIFACTS_DIR", "../artifacts")
-)
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
+VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -72,40 +65,43 @@ ARTIFACTS_DIR = artifacts.get_artifacts_dir(
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# The datasets from [01_data](01_data.ipynb), prefetched.
+# The split from [01_data](01_data.ipynb) (run it first: this cell says so if you
+# have not), as prefetched datasets. The image size comes with the split.
 
 # %%
-data_dir = assets.get_dataset_dir()
-splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+split = splits.load_split(ARTIFACTS_DIR)
+IMG_SIZE = split.image_size
 AUTOTUNE = tf.data.AUTOTUNE
-train_dataset = data.make_dataset(
-    splits["train"], IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
+train_dataset = pipeline.make_dataset(
+    split.train, IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
 ).prefetch(AUTOTUNE)
-validation_dataset = data.make_dataset(
-    splits["validation"], IMG_SIZE, BATCH_SIZE
+validation_dataset = pipeline.make_dataset(
+    split.validation, IMG_SIZE, BATCH_SIZE
 ).prefetch(AUTOTUNE)
 
 # %% [markdown]
 # ## The base model
 # `include_top=False` drops ImageNet's 1000-class classifier and keeps the
 # convolutional part, whose last block outputs a 5x5 grid of 1280 features for a
-# 160x160 image. `get_weights_path` returns the ImageNet weights file: downloaded
-# once into the Keras cache (the same file `weights="imagenet"` fetches), or your
-# local copy from `TL_WEIGHTS`.
+# 160x160 image. `weights="imagenet"` loads the ImageNet weights, as in the
+# tutorial. `prepare_weights` makes sure Keras finds them: it puts the file in
+# the Keras cache first (from a classroom mirror, `TL_MIRROR`, or the tutorial's
+# address) and checks it. With `TL_WEIGHTS` set to a local copy, it returns that
+# file's path instead, and the base loads from there.
 
 # %%
-WEIGHTS = assets.get_weights_path()
-print("weights:", WEIGHTS.name)
+WEIGHTS = assets.prepare_weights(WEIGHTS)
+print("weights:", os.path.basename(WEIGHTS))
 IMG_SHAPE = IMG_SIZE + (3,)
 base_model = tf.keras.applications.MobileNetV2(
-    input_shape=IMG_SHAPE, include_top=False, weights=str(WEIGHTS)
+    input_shape=IMG_SHAPE, include_top=False, weights=WEIGHTS
 )
 
 # %% [markdown]
 # A batch of 32 images becomes a batch of 32 feature grids.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 image_batch, label_batch = next(iter(train_dataset))
 feature_batch = base_model(image_batch)
 print(feature_batch.shape)
@@ -122,33 +118,17 @@ base_model.trainable = False
 assert not base_model.trainable_variables
 
 # %% [markdown]
-# ### A note on BatchNormalization
-# MobileNetV2 has BatchNormalization layers, which keep running statistics of
-# their inputs. When we later unfreeze the base to fine-tune it, those layers must
-# stay in *inference mode* (`training=False`): otherwise they normalise with the
-# statistics of each small batch and update their ImageNet statistics, and the
-# weights learned so far stop fitting, so accuracy drops.
-#
-# The tutorial writes `base_model(x, training=False)`. **Keras 3 changed this:**
-# when `fit` trains a functional model it replays it with `training=True`, which
-# overrides the `False` written in that call (keras-team/keras#20285), so the
-# layers would leave inference mode once unfrozen. `compat.InferenceMode` wraps the
-# call so it is made with `training=False` every time, as the tutorial intends.
-# Notebook 04 checks that the statistics really stay put.
-
-# %% [markdown]
-# The base's layers (a long table: MobileNetV2 has 154 layers, 2.26 million
-# parameters, none of them trainable now).
+# The base's layers: MobileNetV2 has 154 layers and 2.26 million parameters, none
+# of them trainable now. (A long table; scroll past it.)
 
 # %%
-print(compat.summary_text(base_model))
+base_model.summary()
 
 # %% [markdown]
 # ## The classification head
 # Global average pooling turns each 5x5x1280 grid into 1280 numbers...
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
 feature_batch_average = global_average_layer(feature_batch)
 print(feature_batch_average.shape)
@@ -158,25 +138,33 @@ print(feature_batch_average.shape)
 # means class 1 (dogs), negative class 0 (cats). No activation: the loss applies
 # the sigmoid itself (`from_logits=True`), which is numerically safer.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 prediction_layer = tf.keras.layers.Dense(1)
 prediction_batch = prediction_layer(feature_batch_average)
 print(prediction_batch.shape)
 
 # %% [markdown]
 # ## The model
-# Augmentation, rescaling, the frozen base in inference mode, pooling, dropout
-# (which randomly silences 20% of the features during training) and the logit.
+# Augmentation, rescaling, the frozen base, pooling, dropout (which randomly
+# silences 20% of the features during training) and the logit. The rescaling
+# layer is `preprocess_input` as a layer (see 02).
+#
+# `base_model(x, training=False)` asks for the base's BatchNormalization layers
+# to stay in *inference mode*: they normalise with the statistics ImageNet left
+# them instead of each small batch's, and never update those statistics. While
+# the base is frozen, that is what Keras does anyway. When notebook 04 unfreezes
+# the top of the base it matters, and **Keras 3 changed it**: `fit` calls the
+# model with `training=True`, which overrides this `training=False`
+# (keras-team/keras#20285). Notebook 04 shows the fix.
 
 # %%
-data_augmentation = augmentation.make_augmentation()
-rescale = augmentation.make_rescaling()  # = preprocess_input, as a layer (see 02)
+data_augmentation = model_parts.make_augmentation()  # the Sequential of 02
+rescale = model_parts.make_rescaling()
 
 inputs = tf.keras.Input(shape=IMG_SHAPE)
 x = data_augmentation(inputs)
 x = rescale(x)
-x = compat.InferenceMode(base_model)(x)  # base_model(x, training=False), see above
+x = base_model(x, training=False)
 x = global_average_layer(x)
 x = tf.keras.layers.Dropout(DROPOUT)(x)
 outputs = prediction_layer(x)
@@ -196,21 +184,20 @@ model.compile(
 )
 
 # %% [markdown]
-# The whole model: the base appears as one layer (its inference-mode wrapper).
+# The whole model: the base appears as one layer.
 
 # %%
-print(compat.summary_text(model))
+model.summary()
 
 # %% [markdown]
 # Only the head trains: a 1280x1 kernel and a bias, 1,281 parameters in two
 # variables.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("trainable variables:", len(model.trainable_variables))
-print("trainable parameters:", training.count_params(model.trainable_variables))
+print("trainable parameters:", model_parts.count_params(model.trainable_variables))
 assert len(model.trainable_variables) == 2
-assert training.count_params(model.trainable_variables) == 1281
+assert model_parts.count_params(model.trainable_variables) == 1281
 
 # %% [markdown]
 # ## Before training
@@ -223,38 +210,67 @@ print(f"initial accuracy: {accuracy0:.2f}")
 
 # %% [markdown]
 # ## Train the head
-# Two callbacks make training survive an interruption: `make_backup` saves the
-# state after each epoch (re-running this cell resumes after the last completed
-# epoch), and `make_epoch_log` keeps every epoch's metrics and seconds on disk.
+# The tutorial's `fit`, plus two callbacks that make training survive an
+# interruption: `make_backup` saves the state after each epoch (re-running this
+# cell resumes after the last completed epoch), and `make_epoch_log` appends each
+# epoch's metrics and seconds to a CSV file (Keras' `CSVLogger`).
 
 # %%
 backup_dir = ARTIFACTS_DIR / "backup_feature_extraction"
-history_path = ARTIFACTS_DIR / "feature_extraction_history.json"
+log_path = ARTIFACTS_DIR / "feature_extraction_log.csv"
 resume_at = training.read_backup_epoch(backup_dir)
 if resume_at is not None:
     print(f"Resuming an interrupted run after epoch {resume_at}.")
-epoch_log = training.make_epoch_log(history_path, resume=resume_at is not None)
+epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
 
 start = time.perf_counter()
 history = model.fit(
     train_dataset,
     epochs=INITIAL_EPOCHS,
     validation_data=validation_dataset,
-    callbacks=[training.make_backup(backup_dir), epoch_log],
+    callbacks=[training.make_backup(backup_dir), *epoch_log],
     verbose=VERBOSE,
 )
 train_seconds = time.perf_counter() - start
-hist = epoch_log.history
+
+# %% [markdown]
+# `history.history` holds the epochs this `fit` ran; after a resumed run that is
+# not all of them, so we read the whole history from the log.
+
+# %%
+hist = training.read_epoch_log(log_path)
 assert hist["epoch"] == list(range(INITIAL_EPOCHS))
 
 # %% [markdown]
 # ## Learning curves
-# Validation accuracy above training accuracy is expected here: dropout and
-# augmentation act only during training, and training metrics are averaged over an
-# epoch while the model was still improving.
+# The tutorial's plot. Validation accuracy above training accuracy is expected
+# here: dropout and augmentation act only during training, and training metrics
+# are averaged over an epoch while the model was still improving.
 
 # %%
-fig = plots.plot_history(hist)
+acc = hist["accuracy"]
+val_acc = hist["val_accuracy"]
+
+loss = hist["loss"]
+val_loss = hist["val_loss"]
+
+plt.figure(figsize=(8, 8))
+plt.subplot(2, 1, 1)
+plt.plot(acc, label="Training Accuracy")
+plt.plot(val_acc, label="Validation Accuracy")
+plt.legend(loc="lower right")
+plt.ylabel("Accuracy")
+plt.ylim([min(plt.ylim()), 1])
+plt.title("Training and Validation Accuracy")
+
+plt.subplot(2, 1, 2)
+plt.plot(loss, label="Training Loss")
+plt.plot(val_loss, label="Validation Loss")
+plt.legend(loc="upper right")
+plt.ylabel("Cross Entropy")
+plt.ylim([0, 1.0])
+plt.title("Training and Validation Loss")
+plt.xlabel("epoch")
 plt.show()
 
 # %% [markdown]
@@ -262,24 +278,20 @@ plt.show()
 # weights):
 
 # %%
-print(f"validation accuracy after feature extraction: {hist['val_accuracy'][-1]:.4f}")
+print(f"validation accuracy after feature extraction: {val_acc[-1]:.4f}")
 
 # %% [markdown]
 # ## Save for the next notebook
-# The model and its history, written atomically (a crash never leaves half a file).
+# The model (`.keras`, loadable anywhere Keras runs) and its numbers, written
+# atomically: a crash never leaves half a file. The results record the split's
+# id and the epochs, which 04 reads instead of repeating `INITIAL_EPOCHS`.
 
 # %%
 model_path = artifacts.save_model(model, ARTIFACTS_DIR / "feature_extraction.keras")
-results_path = artifacts.save_json(
-    {
-        "initial_loss": loss0,
-        "initial_accuracy": accuracy0,
-        "train_seconds": train_seconds,
-        "epochs": INITIAL_EPOCHS,
-        "peak_memory_mib": training.peak_memory_mib(),
-        "history": hist,
-    },
-    ARTIFACTS_DIR / "feature_extraction_results.json",
+results_path = artifacts.save_results(
+    ARTIFACTS_DIR / "feature_extraction_results.json", split, history=hist,
+    epochs=INITIAL_EPOCHS, initial_loss=loss0, initial_accuracy=accuracy0,
+    train_seconds=train_seconds,
 )
 print("saved", model_path.name, "and", results_path.name)
 

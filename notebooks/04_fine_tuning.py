@@ -38,12 +38,11 @@ import tensorflow as tf
 
 from helpers import (
     artifacts,
-    assets,
-    compat,
-    data,
-    evaluation,
+    model_parts,
+    pipeline,
     plots,
     session,
+    splits,
     training,
 )
 
@@ -51,20 +50,12 @@ session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
-IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2
 SEED = 123
 BASE_LEARNING_RATE = 0.0001
-INITIAL_EPOCHS = 10
 FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
-SMOKE = os.environ.get("TL_SMOKE") == "1"  # tiny run for tests: one epoch each
-if SMOKE:
-    INITIAL_EPOCHS, FINE_TUNE_EPOCHS = 1, 1
-VERBOSE = int(os.environ.get("TL_VERBOSE", "1"))  # 1: progress bar, 2: line/epoch
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(
-    os.environ.get("TL_ARTIFACTS_DIR", "../artifacts")
-)
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
+VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -74,33 +65,38 @@ ARTIFACTS_DIR = artifacts.get_artifacts_dir(
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## What notebook 03 saved
-# The trained feature-extraction model and its history. If they are missing, the
-# message names the notebook to run first.
+# ## What notebooks 01 and 03 saved
+# The split, and the trained feature-extraction model with its history. If one is
+# missing, the message names the notebook to run first; if 01 was re-run with other
+# settings since 03 trained, it says that too. The number of feature-extraction
+# epochs comes from what 03 saved.
 
 # %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+split = splits.load_split(ARTIFACTS_DIR)
 model = artifacts.load_model(
     ARTIFACTS_DIR / "feature_extraction.keras", "03_feature_extraction"
 )
-history = artifacts.load_json(
+results = artifacts.load_json(
     ARTIFACTS_DIR / "feature_extraction_results.json", "03_feature_extraction"
-)["history"]
-assert len(history["epoch"]) == INITIAL_EPOCHS, "re-run 03 with the same epochs"
-base_model = evaluation.find_base_model(model)
-print(base_model.name)
+)
+artifacts.check_same_split(results, split, "03_feature_extraction")
+history = results["history"]
+INITIAL_EPOCHS = results["epochs"]
+base_model = model_parts.find_base_model(model)
+print(base_model.name, "| feature extraction ran", INITIAL_EPOCHS, "epochs")
 
 # %% [markdown]
-# The same datasets as before.
+# The same datasets as in 03.
 
 # %%
-data_dir = assets.get_dataset_dir()
-splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
+IMG_SIZE = split.image_size
 AUTOTUNE = tf.data.AUTOTUNE
-train_dataset = data.make_dataset(
-    splits["train"], IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
+train_dataset = pipeline.make_dataset(
+    split.train, IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
 ).prefetch(AUTOTUNE)
-validation_dataset = data.make_dataset(
-    splits["validation"], IMG_SIZE, BATCH_SIZE
+validation_dataset = pipeline.make_dataset(
+    split.validation, IMG_SIZE, BATCH_SIZE
 ).prefetch(AUTOTUNE)
 
 # %% [markdown]
@@ -108,8 +104,7 @@ validation_dataset = data.make_dataset(
 # First unfreeze the whole base, then freeze again every layer below
 # `FINE_TUNE_AT`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 base_model.trainable = True
 print("Number of layers in the base model:", len(base_model.layers))
 assert len(base_model.layers) == 154
@@ -123,14 +118,35 @@ for layer in base_model.layers[:FINE_TUNE_AT]:
     layer.trainable = False
 
 # %% [markdown]
-# Now the top 54 layers train: their convolution kernels and BatchNormalization
-# scales and offsets, plus the head's kernel and bias.
+# ## Keep BatchNormalization in inference mode (Keras 3)
+# In the tutorial (Keras 2), `base_model(x, training=False)` in notebook 03 kept
+# every BatchNormalization layer in inference mode even after unfreezing. Keras 3
+# overrides that `training=False` during `fit` (keras-team/keras#20285): the
+# unfrozen BatchNormalization layers would normalise each batch with its own
+# statistics and overwrite the ImageNet ones, and the head trained in 03 would no
+# longer fit what it receives.
+#
+# Keras 3 runs a BatchNormalization layer whose `trainable` is False in inference
+# mode. So we freeze those layers again. The effect on what trains: the tutorial
+# (Keras 2) also trained each unfrozen BatchNormalization layer's scale and
+# offset, two variables per layer; here only the convolutions of the top layers
+# and the head train. The saved model holds only Keras' own layers, so it loads
+# anywhere Keras runs. (`compat.freeze_batch_norm` keeps this loop for notebook 06.)
 
 # %%
-# NBVAL_CHECK_OUTPUT
+for layer in base_model.layers:
+    if isinstance(layer, tf.keras.layers.BatchNormalization):
+        layer.trainable = False
+
+# %% [markdown]
+# Now the 18 convolution kernels among the top 54 layers train, plus the head's
+# kernel and bias: 20 variables. (The tutorial counted 56: with Keras 2 the 18
+# BatchNormalization layers up there trained their scale and offset too.)
+
+# %% tags=["nbval-check-output"]
 print("trainable variables:", len(model.trainable_variables))
 if FINE_TUNE_AT == 100:  # the tutorial's setting
-    assert len(model.trainable_variables) == 56
+    assert len(model.trainable_variables) == 20
 
 # %% [markdown]
 # ## Recompile with a lower learning rate
@@ -144,29 +160,34 @@ model.compile(
     optimizer=tf.keras.optimizers.RMSprop(learning_rate=BASE_LEARNING_RATE / 10),
     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
 )
-print("trainable parameters:", training.count_params(model.trainable_variables))
+
+# %% [markdown]
+# The model again: trainable and non-trainable parameters have moved.
+
+# %%
+model.summary()
 
 # %% [markdown]
 # ## Continue training
-# Epochs continue from where feature extraction stopped. The tutorial passes
-# `initial_epoch=history.epoch[-1]`, the *last* epoch already trained, so its
-# fine-tuning repeats epoch 10 and ends one epoch short; the next epoch is
-# `len(history.epoch)`.
+# Epochs continue from where feature extraction stopped: the next epoch index is
+# `len(history.epoch)`. The tutorial passes `initial_epoch=history.epoch[-1]`, the
+# index of the last epoch already trained, so its fine-tuning runs one epoch
+# *more* than `fine_tune_epochs` (11 epochs, numbered 10 to 20 in its logs).
 
 # %%
 total_epochs = INITIAL_EPOCHS + FINE_TUNE_EPOCHS
-initial_epoch = compat.initial_epoch_after(history)
+initial_epoch = training.initial_epoch_after(history)
 assert initial_epoch == INITIAL_EPOCHS
 
 bn_layer = base_model.get_layer("block_16_project_BN")
 moving_mean = bn_layer.moving_mean.numpy()
 
 backup_dir = ARTIFACTS_DIR / "backup_fine_tuning"
-history_path = ARTIFACTS_DIR / "fine_tuning_history.json"
+log_path = ARTIFACTS_DIR / "fine_tuning_log.csv"
 resume_at = training.read_backup_epoch(backup_dir)
 if resume_at is not None:
     print(f"Resuming an interrupted run after epoch {resume_at}.")
-epoch_log = training.make_epoch_log(history_path, resume=resume_at is not None)
+epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
 
 start = time.perf_counter()
 history_fine = model.fit(
@@ -174,23 +195,24 @@ history_fine = model.fit(
     epochs=total_epochs,
     initial_epoch=initial_epoch,
     validation_data=validation_dataset,
-    callbacks=[training.make_backup(backup_dir), epoch_log],
+    callbacks=[training.make_backup(backup_dir), *epoch_log],
     verbose=VERBOSE,
 )
 train_seconds = time.perf_counter() - start
-hist_fine = epoch_log.history
+hist_fine = training.read_epoch_log(log_path)
 assert hist_fine["epoch"] == list(range(INITIAL_EPOCHS, total_epochs))
 
 # %% [markdown]
-# The unfrozen BatchNormalization layers stayed in inference mode: their ImageNet
-# statistics did not move (see the note in notebook 03).
+# The BatchNormalization layers stayed in inference mode: their ImageNet
+# statistics did not move.
 
 # %%
 assert np.array_equal(moving_mean, bn_layer.moving_mean.numpy())
 
 # %% [markdown]
 # ## Learning curves, both stages
-# The dashed line marks where fine-tuning starts.
+# Notebook 03's plot of the tutorial, over all epochs (`plots.plot_history` is
+# that code), with the tutorial's line where fine-tuning starts.
 
 # %%
 combined = training.merge_histories(history, hist_fine)
@@ -209,18 +231,13 @@ print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 
 # %% [markdown]
 # ## Save the fine-tuned model
+# For notebook 05, with the split's id and this stage's numbers.
 
 # %%
 model_path = artifacts.save_model(model, ARTIFACTS_DIR / "fine_tuned.keras")
-results_path = artifacts.save_json(
-    {
-        "train_seconds": train_seconds,
-        "epochs": FINE_TUNE_EPOCHS,
-        "fine_tune_at": FINE_TUNE_AT,
-        "peak_memory_mib": training.peak_memory_mib(),
-        "history": hist_fine,
-    },
-    ARTIFACTS_DIR / "fine_tuning_results.json",
+results_path = artifacts.save_results(
+    ARTIFACTS_DIR / "fine_tuning_results.json", split, history=hist_fine,
+    epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=train_seconds,
 )
 print("saved", model_path.name, "and", results_path.name)
 

@@ -31,38 +31,40 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
 import shutil
-import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from IPython.display import display
 from PIL import Image
 
-from helpers import artifacts, assets, data, evaluation, plots, session
+from helpers import artifacts, evaluation, model_parts, pipeline, plots, session, splits
 
 session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
-IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2
-SEED = 123
 OWN_IMAGES = None  # a path, or a folder, of your own photos to classify
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(
-    os.environ.get("TL_ARTIFACTS_DIR", "../artifacts")
-)
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
 
 # %% [markdown]
 # The fine-tuned model from [04_fine_tuning](04_fine_tuning.ipynb) and the test set
-# from [01_data](01_data.ipynb).
+# from [01_data](01_data.ipynb)'s split. The model must have been trained on that
+# split: if 01 was re-run with other settings since, this cell says so (its test
+# images could then include images the model was validated on).
 
 # %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+split = splits.load_split(ARTIFACTS_DIR)
 model = artifacts.load_model(ARTIFACTS_DIR / "fine_tuned.keras", "04_fine_tuning")
-data_dir = assets.get_dataset_dir()
-splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
-class_names = splits["train"].class_names
-test_dataset = data.make_dataset(splits["test"], IMG_SIZE, BATCH_SIZE)
-validation_dataset = data.make_dataset(splits["validation"], IMG_SIZE, BATCH_SIZE)
+artifacts.check_same_split(
+    artifacts.load_json(ARTIFACTS_DIR / "fine_tuning_results.json", "04_fine_tuning"),
+    split, "04_fine_tuning",
+)
+class_names = split.class_names
+IMG_SIZE = split.image_size
+test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
+validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
 
 # %% [markdown]
 # ## Test accuracy
@@ -74,38 +76,42 @@ print(f"Test accuracy: {test_accuracy:.4f}")
 
 # %% [markdown]
 # ## Predictions on one batch
-# The model outputs logits. The sigmoid turns a logit into the probability of
-# class 1 (dogs); above 0.5 means dog. (Equivalently: a logit above 0.)
+# The tutorial's code. The model outputs logits; the sigmoid turns a logit into
+# the probability of class 1 (dogs), and above 0.5 means dog. (Equivalently: a
+# logit above 0.)
 
 # %%
-image_batch, label_batch = next(iter(test_dataset))
-logits = model.predict_on_batch(image_batch).flatten()
-probabilities = tf.nn.sigmoid(logits).numpy()
-predictions = (probabilities > 0.5).astype(int)
-assert np.array_equal(predictions, (logits > 0).astype(int))
-print("Predictions:\n", predictions)
-print("Labels:\n", label_batch.numpy())
+image_batch, label_batch = test_dataset.as_numpy_iterator().next()
+predictions = model.predict_on_batch(image_batch).flatten()
 
-# %% [markdown]
-# The first nine test images, titled with the predicted class.
+# Apply a sigmoid since our model returns logits
+predictions = tf.nn.sigmoid(predictions)
+predictions = tf.where(predictions < 0.5, 0, 1)
 
-# %%
-fig = plots.show_images(image_batch[:9], [class_names[p] for p in predictions[:9]])
+print("Predictions:\n", predictions.numpy())
+print("Labels:\n", label_batch)
+
+plt.figure(figsize=(10, 10))
+for i in range(min(9, len(image_batch))):
+    ax = plt.subplot(3, 3, i + 1)
+    plt.imshow(image_batch[i].astype("uint8"))
+    plt.title(class_names[predictions[i]])
+    plt.axis("off")
 plt.show()
 
 # %% [markdown]
 # ## Where does it go wrong?
-# Beyond the tutorial. The *confusion matrix* counts, for each true class, how
-# often each class was predicted. *Precision* of a class: of the images predicted
-# as that class, the share that are. *Recall*: of the images of that class, the
-# share found. *F1* combines both.
+# Beyond the tutorial. The *confusion matrix* (`tf.math.confusion_matrix`)
+# counts, for each true class, how often each class was predicted. *Precision* of
+# a class: of the images predicted as that class, the share that are. *Recall*:
+# of the images of that class, the share found. *F1* combines both.
 
 # %%
 labels, logits, images = evaluation.predict_logits(model, test_dataset)
 probabilities = evaluation.sigmoid(logits)
 predicted = (probabilities > 0.5).astype(int)
 matrix = evaluation.confusion_matrix(labels, predicted, len(class_names))
-assert matrix.sum() == len(splits["test"])
+assert matrix.sum() == len(split.test)
 assert np.trace(matrix) / matrix.sum() == np.mean(predicted == labels)
 fig = plots.plot_confusion_matrix(matrix, class_names, "Test set")
 plt.show()
@@ -154,66 +160,34 @@ if len(mistakes):
 demo_dir = ARTIFACTS_DIR / "own_images_demo"
 shutil.rmtree(demo_dir, ignore_errors=True)
 demo_dir.mkdir()
-for path in splits["test"].paths[:2]:
+for path in split.test.paths[:2]:
     shutil.copy(path, demo_dir / os.path.basename(path))
-with Image.open(splits["test"].paths[2]) as photo:
+with Image.open(split.test.paths[2]) as photo:
     photo.convert("L").save(demo_dir / "grayscale.png")
 (demo_dir / "not_a_photo.jpg").write_text("this is text, not an image")
 
-for result in evaluation.predict_files(model, OWN_IMAGES or demo_dir, class_names,
-                                       IMG_SIZE):
-    name = os.path.basename(result["path"])
-    if result["error"]:
-        print(f"{name:<22} error: {result['error']}")
-    else:
-        print(f"{name:<22} {result['class']} ({result['probability']:.1%})")
+results = evaluation.predict_files(model, OWN_IMAGES or demo_dir, class_names,
+                                   IMG_SIZE)
+print(evaluation.format_predictions(results))
 
 # %% [markdown]
-# Upload photos: in JupyterLab a file picker appears below; on Colab the browser's
-# upload dialog opens. Predictions print under the picker.
+# Or upload photos: a file picker appears below (in JupyterLab and on Colab), and
+# the predictions print under it. "Run all" does not wait for it; the uploads are
+# saved in the artifacts folder.
 
 # %%
-upload_dir = ARTIFACTS_DIR / "uploads"
-
-
-def predict_uploads(named_bytes):
-    upload_dir.mkdir(exist_ok=True)
-    paths = []
-    for name, content in named_bytes:
-        path = upload_dir / os.path.basename(name)
-        path.write_bytes(content)
-        paths.append(path)
-    for r in evaluation.predict_files(model, paths, class_names, IMG_SIZE):
-        outcome = r["error"] or f"{r['class']} ({r['probability']:.1%})"
-        print(f"{os.path.basename(r['path'])}: {outcome}")
-
-
-if "google.colab" in sys.modules:
-    from google.colab import files
-
-    predict_uploads(files.upload().items())
-else:
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    upload = widgets.FileUpload(accept="image/*", multiple=True)
-    output = widgets.Output()
-
-    def on_upload(change):
-        with output:
-            predict_uploads((f["name"], bytes(f["content"])) for f in change["new"])
-
-    upload.observe(on_upload, names="value")
-    display(upload, output)
+display(evaluation.make_upload_widget(model, class_names, IMG_SIZE,
+                                      ARTIFACTS_DIR / "uploads"))
 
 # %% [markdown]
 # ## Ship it: `.keras` and TensorFlow Lite
-# The native `.keras` file reloads anywhere Keras runs. For a phone, TensorFlow
-# Lite: a float32 conversion, and a *dynamic-range quantized* one that stores
-# weights as 8-bit integers (about 4x smaller). The export drops the augmentation
-# layers, which do nothing at prediction time anyway. We compare both with the
-# Keras model on the test set: how often they predict the same class, and the
-# largest difference in probability.
+# The native `.keras` file reloads anywhere Keras runs: below, with plain
+# `tf.keras.models.load_model`. For a phone, TensorFlow Lite: a float32
+# conversion, and a *dynamic-range quantized* one that stores weights as 8-bit
+# integers (about 4x smaller). The export drops the augmentation layers, which do
+# nothing at prediction time anyway. We compare both with the Keras model on the
+# test set: how often they predict the same class, and the largest difference in
+# probability.
 
 # %%
 keras_path = ARTIFACTS_DIR / "cats_vs_dogs.keras"
@@ -241,16 +215,61 @@ for label, path, probs in rows:
 
 # %% [markdown]
 # ## What does the model look at? Grad-CAM
-# Grad-CAM asks: which parts of the last convolutional feature grid (5x5 here)
-# most increase the score of the predicted class? It weights each of the 1280
-# feature maps by the gradient of that score and sums them. Red areas carried the
-# decision. On a correct "dog" you want to see the dog, not the sofa; a mistake
-# often lights up the wrong thing.
+# Grad-CAM asks: which parts of the base's last feature grid (`out_relu`, 5x5x1280
+# here) most increase the score of the predicted class? It weights each of the 1280
+# feature maps by the gradient of that score and sums them. We follow keras-io's
+# Grad-CAM example step by step. First, the classifier in three parts: the layers
+# before the base, the base, and the head after it.
+
+# %%
+base_model = model_parts.find_base_model(model)
+index = model.layers.index(base_model)
+before_base, after_base = model.layers[1:index], model.layers[index + 1:]
+print([layer.name for layer in before_base], "->", base_model.name, "->",
+      [layer.name for layer in after_base])
+
+# %% [markdown]
+# Three images the model got right and up to three it got wrong. A gradient tape
+# records the forward pass from the base's output to the logit. With one logit,
+# the score of the predicted class is the logit itself when it says "dog"
+# (positive) and minus the logit when it says "cat".
 
 # %%
 correct = np.flatnonzero(predicted == labels)[:3]
 chosen = np.concatenate([correct, mistakes[:3]]).astype(int)
-heatmaps = evaluation.compute_gradcam(model, images[chosen])
+x = tf.convert_to_tensor(images[chosen])
+for layer in before_base:
+    x = layer(x, training=False)
+with tf.GradientTape() as tape:
+    last_conv_layer_output = base_model(x, training=False)
+    tape.watch(last_conv_layer_output)
+    preds = last_conv_layer_output
+    for layer in after_base:
+        preds = layer(preds, training=False)
+    class_channel = tf.abs(preds[:, 0])  # the predicted class's score
+
+# %% [markdown]
+# The gradient of that score with respect to each feature map, averaged over the
+# 5x5 grid, says how much each of the 1280 maps matters. The heatmap is the
+# maps' weighted sum, with negative values cut off and scaled to [0, 1].
+
+# %%
+grads = tape.gradient(class_channel, last_conv_layer_output)
+pooled_grads = tf.reduce_mean(grads, axis=(1, 2))
+heatmap = tf.einsum("bhwc,bc->bhw", last_conv_layer_output, pooled_grads)
+heatmap = tf.maximum(heatmap, 0)
+heatmap = tf.math.divide_no_nan(heatmap,
+                                tf.reduce_max(heatmap, axis=(1, 2), keepdims=True))
+assert heatmap.shape == (len(chosen), IMG_SIZE[0] // 32, IMG_SIZE[1] // 32)
+assert float(tf.reduce_min(heatmap)) >= 0 and float(tf.reduce_max(heatmap)) <= 1
+
+# %% [markdown]
+# Stretched to the image's size and laid over it: red areas carried the decision.
+# On a correct "dog" you want to see the dog, not the sofa; a mistake often lights
+# up the wrong thing.
+
+# %%
+heatmaps = tf.image.resize(heatmap[..., None], IMG_SIZE)[..., 0]
 verdicts = ["ok" if predicted[i] == labels[i] else "WRONG" for i in chosen]
 titles = [f"{v}: said {class_names[predicted[i]]}" for v, i in zip(verdicts, chosen)]
 fig = plots.show_heatmaps(images[chosen], heatmaps, titles)
@@ -260,19 +279,13 @@ plt.show()
 # Numbers the reproduce script collects.
 
 # %%
-results_path = artifacts.save_json(
-    {
-        "test_loss": test_loss,
-        "test_accuracy": test_accuracy,
-        "test_confusion_matrix": matrix,
-        "validation_folder_confusion_matrix": full_matrix,
-        "tflite": {
-            label: {"bytes": path.stat().st_size,
+results_path = artifacts.save_results(
+    ARTIFACTS_DIR / "evaluation_results.json", split,
+    test_loss=test_loss, test_accuracy=test_accuracy, test_files=split.test.paths,
+    test_confusion_matrix=matrix, validation_folder_confusion_matrix=full_matrix,
+    tflite={label: {"bytes": path.stat().st_size,
                     "agreement": float(np.mean((p > 0.5) == (keras_probs > 0.5)))}
-            for label, path, p in rows
-        },
-    },
-    ARTIFACTS_DIR / "evaluation_results.json",
+            for label, path, p in rows},
 )
 print("saved", results_path.name)
 

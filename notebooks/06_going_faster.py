@@ -20,8 +20,9 @@
 #
 # On a laptop CPU, notebooks 03 and 04 spend most of their time computing the same
 # thing again and again: a *frozen* layer gives the same output for the same image
-# in every epoch. Computing that output **once** and caching it gives the same
-# model, trained the same way, in a fraction of the time:
+# in every epoch. Computing that output **once** and caching it trains the same
+# model, with the same optimizers, learning rates and epochs, in a fraction of the
+# time:
 #
 # - **feature extraction:** run the frozen base once per image, cache its pooled
 #   1280 features, and train only the head on them (seconds instead of minutes);
@@ -47,20 +48,18 @@ import tensorflow as tf
 from helpers import (
     artifacts,
     assets,
-    augmentation,
     compat,
-    data,
     fast,
+    model_parts,
+    pipeline,
     session,
-    training,
+    splits,
 )
 
 session.setup_notebook()
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
-IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2
 SEED = 123
 BASE_LEARNING_RATE = 0.0001
 INITIAL_EPOCHS = 10
@@ -68,13 +67,9 @@ FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
 DROPOUT = 0.2
 AUGMENTED_PASSES = 1  # 1: the plain images; n > 1: n augmented copies of each
-SMOKE = os.environ.get("TL_SMOKE") == "1"  # tiny run for tests: one epoch each
-if SMOKE:
-    INITIAL_EPOCHS, FINE_TUNE_EPOCHS = 1, 1
-VERBOSE = int(os.environ.get("TL_VERBOSE", "1"))  # 1: progress bar, 2: line/epoch
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(
-    os.environ.get("TL_ARTIFACTS_DIR", "../artifacts")
-)
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
+VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -84,22 +79,24 @@ ARTIFACTS_DIR = artifacts.get_artifacts_dir(
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# Data and base model, as in notebooks 01 and 03.
+# The split [01_data](01_data.ipynb) saved (run it first), and the base model,
+# as in notebook 03.
 
 # %%
-data_dir = assets.get_dataset_dir()
-splits = data.prepare_splits(data_dir, ARTIFACTS_DIR, BATCH_SIZE, TEST_FRACTION, SEED)
-train_images = data.make_dataset(splits["train"], IMG_SIZE, BATCH_SIZE)
-validation_dataset = data.make_dataset(splits["validation"], IMG_SIZE, BATCH_SIZE)
-test_dataset = data.make_dataset(splits["test"], IMG_SIZE, BATCH_SIZE)
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+split = splits.load_split(ARTIFACTS_DIR)
+IMG_SIZE = split.image_size
+train_images = pipeline.make_dataset(split.train, IMG_SIZE, BATCH_SIZE)
+validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
+test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
 
 IMG_SHAPE = IMG_SIZE + (3,)
 base_model = tf.keras.applications.MobileNetV2(
-    input_shape=IMG_SHAPE, include_top=False, weights=str(assets.get_weights_path())
+    input_shape=IMG_SHAPE, include_top=False, weights=assets.prepare_weights(WEIGHTS)
 )
 base_model.trainable = False
-rescale = augmentation.make_rescaling()
-data_augmentation = augmentation.make_augmentation()
+rescale = model_parts.make_rescaling()
+data_augmentation = model_parts.make_augmentation()
 global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
 dropout = tf.keras.layers.Dropout(DROPOUT)
 prediction_layer = tf.keras.layers.Dense(1)
@@ -113,7 +110,7 @@ prediction_layer = tf.keras.layers.Dense(1)
 inputs = tf.keras.Input(shape=IMG_SHAPE)
 x = data_augmentation(inputs)
 x = rescale(x)
-x = compat.InferenceMode(base_model)(x)
+x = base_model(x, training=False)
 x = global_average_layer(x)
 x = dropout(x)
 model = tf.keras.Model(inputs, prediction_layer(x))
@@ -192,14 +189,16 @@ print(f"validation accuracy after fast feature extraction: {fe_val_accuracy:.4f}
 
 # %% [markdown]
 # ## Stage 2: fine-tune the top on the cached activations
-# Unfreeze as in notebook 04: the same 56 trainable variables.
+# Unfreeze as in notebook 04, BatchNormalization kept in inference mode
+# (`compat.freeze_batch_norm` is 04's loop): the same 20 trainable variables.
 
 # %%
 base_model.trainable = True
 for layer in base_model.layers[:FINE_TUNE_AT]:
     layer.trainable = False
+compat.freeze_batch_norm(base_model)
 if FINE_TUNE_AT == 100:  # the tutorial's setting
-    assert len(model.trainable_variables) == 56
+    assert len(model.trainable_variables) == 20
 
 # %% [markdown]
 # The top of the base (in inference mode, as in notebook 04) and the head, trained
@@ -208,7 +207,7 @@ if FINE_TUNE_AT == 100:  # the tutorial's setting
 # %%
 start = time.perf_counter()
 top_inputs = [tf.keras.Input(shape=t.shape[1:]) for t in bottom.outputs]
-y = compat.InferenceMode(top)(top_inputs)
+y = top(top_inputs)
 y = prediction_layer(dropout(global_average_layer(y)))
 top_model = tf.keras.Model(top_inputs, y)
 assert len(top_model.trainable_variables) == len(model.trainable_variables)
@@ -243,20 +242,12 @@ print(f"test accuracy: {test_accuracy:.4f}")
 # Numbers the benchmark and reproduce scripts collect.
 
 # %%
-results_path = artifacts.save_json(
-    {
-        "timings": timings,
-        "train_seconds": total,
-        "feature_extraction_val_accuracy": fe_val_accuracy,
-        "val_accuracy": val_accuracy,
-        "test_accuracy": test_accuracy,
-        "test_loss": test_loss,
-        "head_history": training.history_from_keras(head_history),
-        "fine_tune_history": training.history_from_keras(top_history),
-        "augmented_passes": AUGMENTED_PASSES,
-        "peak_memory_mib": training.peak_memory_mib(),
-    },
-    ARTIFACTS_DIR / "fast_path_results.json",
+results_path = artifacts.save_results(
+    ARTIFACTS_DIR / "fast_path_results.json", split,
+    timings=timings, train_seconds=total, augmented_passes=AUGMENTED_PASSES,
+    feature_extraction_val_accuracy=fe_val_accuracy, val_accuracy=val_accuracy,
+    test_accuracy=test_accuracy, test_loss=test_loss,
+    head_history=head_history.history, fine_tune_history=top_history.history,
 )
 print("saved", results_path.name)
 

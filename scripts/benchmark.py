@@ -32,18 +32,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 def pipeline_throughput(work: Path, batch_size=32, image_size=(160, 160)) -> dict:
     """Images/second of the input pipeline alone, without and with the cache."""
-    from helpers import assets, data
+    from helpers import assets, checks, pipeline
 
-    files = data.check_dataset(assets.get_dataset_dir(), work_dir=work,
-                               progress=False).splits["train"]
+    files = checks.check_dataset(assets.get_dataset_dir(), work_dir=work,
+                                 progress=False).splits["train"]
 
     def one_pass(ds) -> float:
         start = time.perf_counter()
         n = sum(int(x.shape[0]) for x, _ in ds)
         return n / (time.perf_counter() - start)
 
-    plain = data.make_dataset(files, image_size, batch_size, shuffle=True)
-    cached = data.make_dataset(files, image_size, batch_size, shuffle=True, cache=True)
+    plain = pipeline.make_dataset(files, image_size, batch_size, shuffle=True)
+    cached = pipeline.make_dataset(files, image_size, batch_size, shuffle=True,
+                                   cache=True)
     return {
         "images": len(files),
         "decode_every_epoch": round(one_pass(plain), 1),
@@ -55,14 +56,19 @@ def pipeline_throughput(work: Path, batch_size=32, image_size=(160, 160)) -> dic
 def evaluate_test(model_path: Path, work: Path) -> float:
     import tensorflow as tf
 
-    from helpers import artifacts, assets, data
+    from helpers import artifacts, pipeline, splits
 
-    splits = data.prepare_splits(assets.get_dataset_dir(), work, 32)
+    split = splits.load_split(work)
     model = artifacts.load_model(model_path, "04_fine_tuning")
     model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
                   metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0)])
-    return float(model.evaluate(data.make_dataset(splits["test"], (160, 160), 32),
-                                verbose=0)[1])
+    test = pipeline.make_dataset(split.test, split.image_size, 32)
+    return float(model.evaluate(test, verbose=0)[1])
+
+
+def _peak(*results) -> int | None:
+    values = [r["peak_memory_mib"] for r in results if r["peak_memory_mib"]]
+    return round(max(values)) if values else None
 
 
 def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
@@ -77,7 +83,7 @@ def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
         "val_accuracy_after_feature_extraction": fe["history"]["val_accuracy"][-1],
         "val_accuracy": ft["history"]["val_accuracy"][-1],
         "test_accuracy": evaluate_test(work / "fine_tuned.keras", work),
-        "peak_memory_mib": round(max(fe["peak_memory_mib"], ft["peak_memory_mib"])),
+        "peak_memory_mib": _peak(fe, ft),
     }
     t = fast["timings"]
     fast_path = {
@@ -90,7 +96,7 @@ def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
             fast["feature_extraction_val_accuracy"],
         "val_accuracy": fast["val_accuracy"],
         "test_accuracy": fast["test_accuracy"],
-        "peak_memory_mib": round(fast["peak_memory_mib"]),
+        "peak_memory_mib": _peak(fast),
     }
     return {
         "command": "make benchmark",
@@ -119,8 +125,10 @@ def format_table(r: dict) -> str:
     ]
     out = [f"{'':<40}{'default':>12}{'fast':>12}{'fast/default':>14}"]
     for label, key, fmt in rows:
-        ratio = f[key] / d[key] if "seconds" in key or "memory" in key else None
-        out.append(f"{label:<40}{fmt.format(d[key]):>12}{fmt.format(f[key]):>12}"
+        ratio = (f[key] / d[key] if ("seconds" in key or "memory" in key)
+                 and d[key] and f[key] else None)
+        cells = [fmt.format(v) if v is not None else "n/a" for v in (d[key], f[key])]
+        out.append(f"{label:<40}{cells[0]:>12}{cells[1]:>12}"
                    + (f"{ratio:>14.3f}" if ratio is not None else ""))
     p = r["pipeline_images_per_second"]
     out.append("")
@@ -139,7 +147,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(ROOT / "results" / "benchmark.json"))
     args = parser.parse_args(argv)
 
-    from reproduce import run_notebooks
+    from nbrun import HEADLESS, run_notebooks
 
     from helpers.artifacts import save_json
 
@@ -149,7 +157,8 @@ def main(argv=None) -> int:
     os.environ["TL_ARTIFACTS_DIR"] = str(work)  # never the course's own artifacts
     print("input pipeline ...", flush=True)
     pipeline = pipeline_throughput(work)
-    seconds = run_notebooks(["03", "04", "06"], inplace=False)
+    seconds = run_notebooks(["01"], HEADLESS, inplace=False)  # the split
+    seconds.update(run_notebooks(["03", "04", "06"], HEADLESS, inplace=False))
     results = compare(work, pipeline, seconds)
     save_json(results, args.output)
     print(format_table(results))

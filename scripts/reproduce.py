@@ -8,96 +8,25 @@ into the ``.ipynb`` files (these are the stored outputs a learner sees), then
 collects the numbers the notebooks saved into ``results/reproduce.json`` and
 prints a short table. Uses the same settings as JupyterLab: ``TL_DATA_DIR``,
 ``TL_WEIGHTS``, ``TL_MIRROR``, ``TL_ARTIFACTS_DIR``... from the environment.
-Training logs are one line per epoch (``TL_VERBOSE=2``).
+Training logs are one line per epoch (``VERBOSE = 2`` injected, see nbrun.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
-import re
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-NOTEBOOKS = ROOT / "notebooks"
-#: TensorFlow's C++ start-up logs, which bypass TF_CPP_MIN_LOG_LEVEL.
-NOISE = re.compile(r"^([IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages before "
-                   r"absl|To enable the following instructions|INFO: Created "
-                   r"TensorFlow Lite XNNPACK delegate)")
-
-
-def strip_log_noise(nb) -> None:
-    """Drop TensorFlow's C++ start-up log lines from stderr outputs."""
-    for cell in nb.cells:
-        outputs = []
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                lines = [x for x in out["text"].splitlines(keepends=True)
-                         if not NOISE.match(x)]
-                if not "".join(lines).strip():
-                    continue
-                out["text"] = "".join(lines)
-            outputs.append(out)
-        if cell.cell_type == "code":
-            cell["outputs"] = outputs
-
-
-def run_notebook(path: Path, inplace: bool = True, timeout: int = 3600) -> float:
-    """Execute one notebook in a fresh kernel; return its wall seconds."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    os.environ.setdefault("TL_VERBOSE", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
-    if inplace:
-        strip_log_noise(nb)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        try:
-            nbformat.write(nb, tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return seconds
-
-
-def notebook_paths(only=None) -> list[Path]:
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    return [p for p in paths if not only or p.name[:2] in only]
-
-
-def run_notebooks(only=None, inplace: bool = True) -> dict[str, float]:
-    """Run the selected notebooks in order, printing progress; return seconds."""
-    seconds = {}
-    for path in notebook_paths(only):
-        print(f"running {path.name} ...", flush=True)
-        seconds[path.stem] = run_notebook(path, inplace)
-        print(f"  done in {seconds[path.stem]:.0f} s", flush=True)
-    return seconds
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
+sys.path.insert(0, str(ROOT / "scripts"))
 def describe_environment() -> dict:
     import tensorflow as tf
+    from fetch import count_images
 
     from helpers import assets
 
@@ -111,9 +40,13 @@ def describe_environment() -> dict:
         "cpu_count": os.cpu_count(),
         "accelerator": ", ".join(g.name for g in gpus) or "none (CPU only)",
         "weights_file": weights.name,
-        "weights_sha256": sha256(weights),
-        "dataset_counts": assets.count_images(assets.get_dataset_dir(progress=False)),
+        "weights_sha256": assets.sha256_file(weights),
+        "dataset_counts": count_images(assets.get_dataset_dir(progress=False)),
     }
+
+
+def _round(value):
+    return None if value is None else round(value)
 
 
 def collect(artifacts: Path, notebook_seconds: dict) -> dict:
@@ -125,12 +58,17 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
     ft = load("fine_tuning_results.json")
     ev = load("evaluation_results.json")
     fast = load("fast_path_results.json")
+    split = load("split.json")
     results = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "make reproduce",
         "environment": describe_environment(),
         "notebook_seconds": {k: round(v, 1) for k, v in notebook_seconds.items()},
     }
+    if split:
+        results["split"] = {"id": split["id"], "settings": split["settings"],
+                            **{part: len(split[part]["paths"])
+                               for part in ("train", "validation", "test")}}
     if fe:
         h = fe["history"]
         results["feature_extraction"] = {
@@ -139,7 +77,7 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
             "val_accuracy_per_epoch": h["val_accuracy"],
             "seconds_per_epoch": h["seconds"],
             "train_seconds": round(fe["train_seconds"], 1),
-            "peak_memory_mib": round(fe["peak_memory_mib"]),
+            "peak_memory_mib": _round(fe["peak_memory_mib"]),
         }
     if ft:
         h = ft["history"]
@@ -148,7 +86,7 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
             "val_accuracy_per_epoch": h["val_accuracy"],
             "seconds_per_epoch": h["seconds"],
             "train_seconds": round(ft["train_seconds"], 1),
-            "peak_memory_mib": round(ft["peak_memory_mib"]),
+            "peak_memory_mib": _round(ft["peak_memory_mib"]),
         }
     if ev:
         results["test"] = {"loss": ev["test_loss"], "accuracy": ev["test_accuracy"],
@@ -162,7 +100,7 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
             "test_accuracy": fast["test_accuracy"],
             "stage_seconds": {k: round(v, 1) for k, v in fast["timings"].items()},
             "train_seconds": round(fast["train_seconds"], 1),
-            "peak_memory_mib": round(fast["peak_memory_mib"]),
+            "peak_memory_mib": _round(fast["peak_memory_mib"]),
         }
     return results
 
@@ -202,6 +140,8 @@ def main(argv=None) -> int:
                         help="do not execute; collect the last run's artifacts")
     parser.add_argument("--output", default=str(ROOT / "results" / "reproduce.json"))
     args = parser.parse_args(argv)
+
+    from nbrun import run_notebooks
 
     from helpers.artifacts import get_artifacts_dir, save_json
 

@@ -6,7 +6,7 @@ import pytest
 import synthetic
 
 ENV_VARS = ("TL_DATA_DIR", "TL_WEIGHTS", "TL_MIRROR", "TL_DATA_URL",
-            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_SMOKE")
+            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR")
 
 
 @pytest.fixture(autouse=True)
@@ -34,16 +34,16 @@ def tiny_model(weights_file):
     import numpy as np
     import tensorflow as tf
 
-    from helpers import augmentation, compat
+    from helpers import model_parts
 
     base = tf.keras.applications.MobileNetV2(
         input_shape=(160, 160, 3), include_top=False, weights=str(weights_file)
     )
     base.trainable = False
     inputs = tf.keras.Input((160, 160, 3))
-    x = augmentation.make_augmentation(seed=1)(inputs)
-    x = augmentation.make_rescaling()(x)
-    x = compat.InferenceMode(base)(x)
+    x = model_parts.make_augmentation(seed=1)(inputs)
+    x = model_parts.make_rescaling()(x)
+    x = base(x, training=False)
     x = tf.keras.layers.GlobalAveragePooling2D()(x)
     x = tf.keras.layers.Dropout(0.2)(x)
     model = tf.keras.Model(inputs, tf.keras.layers.Dense(1)(x))

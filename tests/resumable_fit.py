@@ -40,8 +40,8 @@ class Killer(tf.keras.callbacks.Callback):
 
 backup = work / "backup"
 resume = training.read_backup_epoch(backup) is not None
-log = training.make_epoch_log(work / "history.json", resume=resume)
+log = training.make_epoch_log(work / "log.csv", resume=resume)
 history = model.fit(x, y, batch_size=64, shuffle=False, verbose=0,
                     initial_epoch=initial_epoch, epochs=epochs,
-                    callbacks=[training.make_backup(backup), log, Killer()])
+                    callbacks=[training.make_backup(backup), *log, Killer()])
 print(json.dumps({"ran": history.epoch, "resumed": resume}))

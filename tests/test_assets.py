@@ -10,10 +10,11 @@ import threading
 import zipfile
 from pathlib import Path
 
+import fetch
 import pytest
 import synthetic
 
-from helpers import assets, data
+from helpers import assets, checks
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_download_through_a_mirror_then_cached(server, small_dataset, monkeypatc
     monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/unused.zip")
     path = assets.get_dataset_dir(progress=False)
     assert path == assets.get_cache_dir() / "datasets" / assets.DATASET_NAME
-    assert assets.count_images(path) == {
+    assert fetch.count_images(path) == {
         "train/cats": 3, "train/dogs": 3, "validation/cats": 2, "validation/dogs": 2,
     }
     # no temporary left behind; the verified zip is kept for a mirror
@@ -195,7 +196,7 @@ def test_local_zip(small_dataset, tmp_path, monkeypatch):
 def test_local_folder_in_the_wrong_layout(tmp_path, monkeypatch):
     (tmp_path / "pictures").mkdir()
     monkeypatch.setenv("TL_DATA_DIR", str(tmp_path / "pictures"))
-    with pytest.raises(data.DatasetError, match="no 'train' folder"):
+    with pytest.raises(checks.DatasetError, match="no 'train' folder"):
         assets.get_dataset_dir()
 
 
@@ -260,7 +261,7 @@ def test_make_mirror_then_learners_download_from_it(server, small_dataset,
     root, url = server
     monkeypatch.setenv("TL_DATA_DIR", str(small_dataset))
     monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
-    files = assets.make_mirror(root)
+    files = fetch.make_mirror(root)
     assert sorted(p.name for p in files) == sorted(
         [assets.DATASET_ZIP, assets.WEIGHTS_FILE])
     # A learner with an empty cache and only the mirror:
@@ -271,7 +272,7 @@ def test_make_mirror_then_learners_download_from_it(server, small_dataset,
     monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/x.zip")
     monkeypatch.setattr(assets, "WEIGHTS_URL", "http://127.0.0.1:9/x.h5")
     data_dir = assets.get_dataset_dir(progress=False)
-    assert assets.count_images(data_dir) == assets.count_images(small_dataset)
+    assert fetch.count_images(data_dir) == fetch.count_images(small_dataset)
     assert assets.get_weights_path(progress=False).read_bytes() == (
         weights_file.read_bytes())
 
@@ -291,3 +292,25 @@ def test_only_malformed_urls_give_the_fix_not_a_traceback(monkeypatch):
         assets.get_dataset_dir(progress=False)
     assert "TL_MIRROR=http://<host>:<port>/" in str(err.value)
     assert cache_entries() == []
+
+
+def test_mirror_serves_only_the_dataset_images(tmp_path, small_dataset, weights_file,
+                                                monkeypatch):
+    import shutil
+
+    data_dir = shutil.copytree(small_dataset, tmp_path / "with_hidden")
+    (data_dir / ".git").mkdir()
+    (data_dir / ".git" / "config").write_text("[remote] url = secret")
+    (data_dir / "train" / "cats" / ".DS_Store").write_bytes(b"\0\1")
+    (data_dir / "train" / "dogs" / ".hidden").mkdir()
+    (data_dir / "train" / "dogs" / ".hidden" / "private.jpg").write_bytes(b"x")
+    (data_dir / "notes.txt").write_text("not part of the dataset")
+    monkeypatch.setenv("TL_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
+    zip_path, _ = fetch.make_mirror(tmp_path / "mirror")
+    with zipfile.ZipFile(zip_path) as zf:
+        names = zf.namelist()
+    expected = sorted(
+        f"{assets.DATASET_NAME}/{p.relative_to(small_dataset).as_posix()}"
+        for p in small_dataset.rglob("*") if p.is_file())
+    assert sorted(names) == expected

@@ -10,7 +10,7 @@ import pytest
 import synthetic
 from PIL import Image
 
-from helpers import data
+from helpers import checks, pipeline, splits
 
 
 def make_folder(root, layout):
@@ -41,13 +41,13 @@ GOOD = {"train/cats": 3, "train/dogs": 3, "validation/cats": 2, "validation/dogs
 )
 def test_bad_layouts_stop_with_the_fix(tmp_path, layout, message):
     make_folder(tmp_path, layout)
-    with pytest.raises(data.DatasetError, match=message):
-        data.check_dataset(tmp_path, work_dir=tmp_path / "work", progress=False)
+    with pytest.raises(checks.DatasetError, match=message):
+        checks.check_dataset(tmp_path, work_dir=tmp_path / "work", progress=False)
 
 
 def test_not_a_folder(tmp_path):
-    with pytest.raises(data.DatasetError, match="TL_DATA_DIR"):
-        data.check_layout(tmp_path / "missing")
+    with pytest.raises(checks.DatasetError, match="TL_DATA_DIR"):
+        checks.check_layout(tmp_path / "missing")
 
 
 def add_bad_files(root):
@@ -69,7 +69,7 @@ def add_bad_files(root):
 def test_bad_files_are_skipped_or_converted_and_reported(tmp_path):
     root = make_folder(tmp_path / "ds", GOOD)
     add_bad_files(root)
-    report = data.check_dataset(root, work_dir=tmp_path / "work", progress=False)
+    report = checks.check_dataset(root, work_dir=tmp_path / "work", progress=False)
     skipped = dict(report.skipped)
     assert set(skipped) == {"train/cats/truncated.jpg", "train/cats/notes.jpg",
                             "train/cats/readme.txt"}
@@ -87,9 +87,9 @@ def test_bad_files_are_skipped_or_converted_and_reported(tmp_path):
     assert len(converted) == 3
     assert (root / "train/cats/cmyk.jpg").exists()
     with Image.open(next(p for p in converted if "huge" in p)) as im:
-        assert im.mode == "RGB" and max(im.size) <= data.MAX_SIDE
+        assert im.mode == "RGB" and max(im.size) <= checks.MAX_SIDE
     # No epoch can stop on a bad file: a full pass over the kept files works.
-    ds = data.make_dataset(report.splits["train"], (160, 160), 4)
+    ds = pipeline.make_dataset(report.splits["train"], (160, 160), 4)
     assert sum(int(x.shape[0]) for x, _ in ds) == 12
 
 
@@ -97,21 +97,21 @@ def test_every_file_of_a_class_bad_stops(tmp_path):
     root = make_folder(tmp_path / "ds", GOOD)
     for path in (root / "validation" / "dogs").iterdir():
         path.write_text("broken")
-    with pytest.raises(data.DatasetError, match="No usable image in validation/dogs"):
-        data.check_dataset(root, work_dir=tmp_path / "work", progress=False)
+    with pytest.raises(checks.DatasetError, match="No usable image in validation/dogs"):
+        checks.check_dataset(root, work_dir=tmp_path / "work", progress=False)
 
 
 def test_check_is_remembered_until_files_change(tmp_path, monkeypatch):
     root = make_folder(tmp_path / "ds", GOOD)
     work = tmp_path / "work"
-    first = data.check_dataset(root, work_dir=work, progress=False)
+    first = checks.check_dataset(root, work_dir=work, progress=False)
     calls = []
-    monkeypatch.setattr(data, "inspect_image",
+    monkeypatch.setattr(checks, "inspect_image",
                         lambda p: calls.append(p) or ("ok", ""))
-    again = data.check_dataset(root, work_dir=work, progress=False)
+    again = checks.check_dataset(root, work_dir=work, progress=False)
     assert again.splits == first.splits and not calls
     synthetic.write_image(root / "train/cats/new.jpg", "cats", np.random.default_rng(2))
-    third = data.check_dataset(root, work_dir=work, progress=False)
+    third = checks.check_dataset(root, work_dir=work, progress=False)
     assert len(calls) == 11 and len(third.splits["train"]) == 7
 
 
@@ -120,66 +120,67 @@ def test_deleted_converted_copy_is_made_again(tmp_path):
     synthetic.write_image(root / "train/dogs/cmyk.jpg", "dogs",
                           np.random.default_rng(4), mode="CMYK")
     work = tmp_path / "work"
-    first = data.check_dataset(root, work_dir=work, progress=False)
+    first = checks.check_dataset(root, work_dir=work, progress=False)
     shutil.rmtree(work / "converted")
-    again = data.check_dataset(root, work_dir=work, progress=False)
+    again = checks.check_dataset(root, work_dir=work, progress=False)
     assert again.splits == first.splits
     assert all(Path(p).exists() for p in again.splits["train"].paths)
 
 
 def test_labels_follow_sorted_class_folders(dataset_dir):
-    files = data.list_image_files(dataset_dir / "train")
+    files = checks.list_image_files(dataset_dir / "train")
     assert files.class_names == ("cats", "dogs")
     assert all(("/cats/" in p) == (y == 0) for p, y in zip(files.paths, files.labels))
 
 
 def test_carve_matches_the_tutorial_counts_and_is_disjoint():
-    files = data.ImageFiles(tuple(f"v{i}.jpg" for i in range(1000)),
+    files = checks.ImageFiles(tuple(f"v{i}.jpg" for i in range(1000)),
                             tuple(i % 2 for i in range(1000)), ("cats", "dogs"))
-    validation, test = data.carve_test_files(files, batch_size=32)
+    validation, test = splits.carve_test_files(files, batch_size=32)
     assert (len(validation), len(test)) == (808, 192)
     assert set(validation.paths).isdisjoint(test.paths)
     assert set(validation.paths) | set(test.paths) == set(files.paths)
-    assert data.carve_test_files(files, 32) == (validation, test)  # same every time
-    other = data.carve_test_files(files, 32, seed=7)[1]
+    assert splits.carve_test_files(files, 32) == (validation, test)  # same every time
+    other = splits.carve_test_files(files, 32, seed=7)[1]
     assert set(other.paths) != set(test.paths)
 
 
-def test_dataset_batches_shapes_and_is_stable(dataset_dir):
-    splits = data.prepare_splits(dataset_dir, dataset_dir.parent / "work", 32)
-    assert set(splits["validation"].paths).isdisjoint(splits["test"].paths)
-    ds = data.make_dataset(splits["validation"], (160, 160), 32)
+def test_dataset_batches_shapes_and_is_stable(dataset_dir, tmp_path):
+    report = checks.check_dataset(dataset_dir, work_dir=tmp_path, progress=False)
+    split = splits.make_split(report, (160, 160), 32, 0.2, 123)
+    assert set(split.validation.paths).isdisjoint(split.test.paths)
+    ds = pipeline.make_dataset(split.validation, (160, 160), 32)
     images, labels = next(iter(ds))
     assert images.shape == (32, 160, 160, 3) and images.dtype.name == "float32"
     assert 0 <= float(images.numpy().min()) and float(images.numpy().max()) <= 255
     first = np.concatenate([y.numpy() for _, y in ds])
     second = np.concatenate([y.numpy() for _, y in ds])
     assert np.array_equal(first, second)  # no reshuffle between passes
-    assert np.array_equal(first, np.asarray(splits["validation"].labels))
+    assert np.array_equal(first, np.asarray(split.validation.labels))
 
 
 def test_cached_pipeline_gives_the_same_images(dataset_dir):
-    files = data.list_image_files(dataset_dir / "validation")
-    plain_ds = data.make_dataset(files, (96, 96), 16)
+    files = checks.list_image_files(dataset_dir / "validation")
+    plain_ds = pipeline.make_dataset(files, (96, 96), 16)
     plain = np.concatenate([x.numpy() for x, _ in plain_ds])
-    cached_ds = data.make_dataset(files, (96, 96), 16, cache=True)
+    cached_ds = pipeline.make_dataset(files, (96, 96), 16, cache=True)
     for _ in range(2):  # the second pass reads the cache
         cached = np.concatenate([x.numpy() for x, _ in cached_ds])
         assert np.abs(cached - plain).max() <= 0.5  # uint8 rounding only
 
 
 def test_training_pipeline_reshuffles(dataset_dir):
-    files = data.list_image_files(dataset_dir / "train")
-    ds = data.make_dataset(files, (32, 32), 80, shuffle=True, seed=3)
+    files = checks.list_image_files(dataset_dir / "train")
+    ds = pipeline.make_dataset(files, (32, 32), 80, shuffle=True, seed=3)
     a, b = (next(iter(ds))[1].numpy() for _ in range(2))
     assert sorted(a) == sorted(files.labels) == sorted(b)  # every file, once
     assert not np.array_equal(a, b)  # in a new order each epoch
 
 
 def test_empty_split_has_a_clear_error():
-    empty = data.ImageFiles((), (), ("cats", "dogs"))
-    with pytest.raises(data.DatasetError, match="no images"):
-        data.make_dataset(empty, (160, 160), 32)
+    empty = checks.ImageFiles((), (), ("cats", "dogs"))
+    with pytest.raises(checks.DatasetError, match="no images"):
+        pipeline.make_dataset(empty, (160, 160), 32)
 
 
 def test_real_dataset_untouched_by_conversion(tmp_path):
@@ -187,5 +188,5 @@ def test_real_dataset_untouched_by_conversion(tmp_path):
     synthetic.write_image(root / "train/dogs/cmyk.jpg", "dogs",
                           np.random.default_rng(3), mode="CMYK")
     before = sorted(p.name for p in (root / "train/dogs").iterdir())
-    data.check_dataset(root, work_dir=tmp_path / "work", progress=False)
+    checks.check_dataset(root, work_dir=tmp_path / "work", progress=False)
     assert sorted(p.name for p in (root / "train/dogs").iterdir()) == before

@@ -15,6 +15,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import nbrun
 import pytest
 import synthetic
 
@@ -127,13 +128,16 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
         proc.wait(timeout=30)
 
 
-def execute(notebook: Path, env: dict, cwd: Path):
-    """Run a notebook in a fresh kernel; return (error output or None, notebook)."""
+def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None):
+    """Run a notebook in a fresh kernel, stopping at the first error; return
+    (error output or None, notebook). ``parameters`` are injected as papermill
+    does (the smoke configuration by default)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(notebook, as_version=4)
+    nbrun.inject_parameters(nb, {**nbrun.SMOKE, **(parameters or {})}, strict=False)
     old = dict(os.environ)
     os.environ.update(env)
     try:
@@ -151,15 +155,81 @@ def execute(notebook: Path, env: dict, cwd: Path):
     return None, nb
 
 
-def test_fine_tuning_before_feature_extraction_says_what_to_run(tmp_path,
-                                                                 dataset_dir):
-    error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb",
-                       {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-                        "TL_DATA_DIR": str(dataset_dir), "TL_SMOKE": "1"},
+def test_notebooks_run_out_of_order_say_what_to_run(tmp_path, dataset_dir):
+    env = {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+           "TL_DATA_DIR": str(dataset_dir)}
+    error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb", env,
+                       ROOT / "notebooks")
+    assert error is not None and error.ename == "MissingArtifactError"
+    assert "Run the notebook 01_data first" in error.evalue
+    assert len(error.traceback) == 1  # the message, not a stack trace
+    error, _ = execute(ROOT / "notebooks" / "01_data.ipynb", env, ROOT / "notebooks")
+    assert error is None, error and error.evalue
+    error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb", env,
                        ROOT / "notebooks")
     assert error is not None and error.ename == "MissingArtifactError"
     assert "Run the notebook 03_feature_extraction first" in error.evalue
-    assert len(error.traceback) == 1  # the message, not a stack trace
+
+
+def test_05_tests_on_the_split_of_01_whatever_its_own_batch_size(tmp_path,
+                                                                dataset_dir,
+                                                                tiny_model):
+    """BATCH_SIZE in a later notebook cannot move images into the test set; a
+    model trained on another split than 01's current one is refused."""
+    import tensorflow as tf
+
+    from helpers import artifacts, splits
+
+    work = tmp_path / "artifacts"
+    env = {"TL_ARTIFACTS_DIR": str(work), "TL_DATA_DIR": str(dataset_dir)}
+    notebooks = ROOT / "notebooks"
+    error, _ = execute(notebooks / "01_data.ipynb", env, notebooks)
+    assert error is None, error and error.evalue
+    split = splits.load_split(work)
+    tiny_model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+                       metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0)])
+    artifacts.save_model(tiny_model, work / "fine_tuned.keras")
+    artifacts.save_results(work / "fine_tuning_results.json", split, history={})
+
+    error, _ = execute(notebooks / "05_evaluation.ipynb", env, notebooks,
+                       {"BATCH_SIZE": 5})
+    assert error is None, error and error.evalue
+    evaluated = json.loads((work / "evaluation_results.json").read_text())
+    assert evaluated["test_files"] == list(split.test.paths)
+    assert evaluated["split_id"] == split.id
+
+    error, _ = execute(notebooks / "01_data.ipynb", env, notebooks,
+                       {"TEST_FRACTION": 0.7})
+    assert error is None, error and error.evalue
+    assert splits.load_split(work).id != split.id
+    error, _ = execute(notebooks / "05_evaluation.ipynb", env, notebooks)
+    assert error is not None and error.ename == "ArtifactMismatchError"
+    assert "trained on another split" in error.evalue
+    assert "Re-run 04_fine_tuning" in error.evalue
+    assert len(error.traceback) == 1
+
+
+def test_only_01_holds_the_split_settings():
+    """02-06 take the image size and the test set from split.json: none of them
+    has a setting that could re-split the data."""
+    import nbformat
+
+    for path in NOTEBOOKS:
+        names = nbrun.parameter_names(nbformat.read(path, as_version=4))
+        if path.stem == "01_data":
+            assert {"BATCH_SIZE", "TEST_FRACTION", "SEED", "IMG_SIZE"} <= names
+        else:
+            assert not names & {"TEST_FRACTION", "IMG_SIZE"}, path.name
+
+
+@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_smoke_switches_or_nbval_comments_in_the_lesson(ipynb):
+    import jupytext
+
+    nb = jupytext.read(ipynb.with_suffix(".py"))
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for plumbing in ("TL_SMOKE", "NBVAL", "TL_VERBOSE", "google.colab"):
+        assert plumbing not in code, f"{plumbing} in {ipynb.name}"
 
 
 def test_offline_first_notebook_gives_an_actionable_message(tmp_path):

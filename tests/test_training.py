@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import artifacts, compat, training
+from helpers import artifacts, training
 
 SCRIPT = Path(__file__).with_name("resumable_fit.py")
 
@@ -41,8 +41,9 @@ def test_killed_run_resumes_after_last_completed_epoch(tmp_path, initial_epoch,
     assert out["ran"] == list(range(kill_after + 1, epochs))  # continues, no restart
     assert training.read_backup_epoch(tmp_path / "run" / "backup") is None
 
-    full = json.loads((tmp_path / "run" / "history.json").read_text())
-    ref = json.loads((tmp_path / "reference" / "history.json").read_text())
+    full = training.read_epoch_log(tmp_path / "run" / "log.csv")
+    ref = training.read_epoch_log(tmp_path / "reference" / "log.csv")
+    assert all(s > 0 for s in full["seconds"])
     assert full["epoch"] == ref["epoch"] == list(range(initial_epoch, epochs))
     np.testing.assert_allclose(full["loss"], ref["loss"], rtol=1e-5)
 
@@ -60,7 +61,7 @@ def test_crash_while_saving_json_keeps_the_previous_file(tmp_path):
         raise Boom
 
     with pytest.raises(Boom):
-        artifacts.replace_atomically(path, crash)
+        artifacts.write_atomically(path, crash)
     assert json.loads(path.read_text()) == {"epoch": [0, 1]}
     assert [p.name for p in tmp_path.iterdir()] == ["history.json"]
 
@@ -69,7 +70,7 @@ def test_crash_while_saving_a_model_keeps_the_previous_model(tmp_path, monkeypat
     import tensorflow as tf
 
     model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
-    path = tmp_path / "model.keras"
+    path = tmp_path / "models" / "model.keras"
     artifacts.save_model(model, path)
     before = path.read_bytes()
     original = tf.keras.Model.save
@@ -83,7 +84,7 @@ def test_crash_while_saving_a_model_keeps_the_previous_model(tmp_path, monkeypat
     with pytest.raises(Boom):
         artifacts.save_model(model, path)
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]
+    assert [p.name for p in path.parent.iterdir()] == ["model.keras"]
     monkeypatch.undo()
     assert artifacts.load_model(path, "03").count_params() == 4
 
@@ -106,14 +107,25 @@ def test_epoch_numbering_and_histories():
     first = {"epoch": [0, 1], "loss": [0.5, 0.4], "val_accuracy": [0.8, 0.9]}
     second = {"epoch": [2, 3], "loss": [0.3, 0.2], "val_accuracy": [0.95, 0.96],
               "seconds": [1.0, 1.0]}
-    assert compat.initial_epoch_after(first) == 2  # the tutorial's [-1] gives 1
+    assert training.initial_epoch_after(first) == 2  # the tutorial's [-1] gives 1
     merged = training.merge_histories(first, second)
     assert merged == {"epoch": [0, 1, 2, 3], "loss": [0.5, 0.4, 0.3, 0.2],
                       "val_accuracy": [0.8, 0.9, 0.95, 0.96]}
-    assert compat.initial_epoch_after({"epoch": []}) == 0
+    assert training.initial_epoch_after({"epoch": []}) == 0
 
 
 def test_artifacts_dir_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TL_ARTIFACTS_DIR", str(tmp_path / "mine"))
     assert artifacts.get_artifacts_dir("../artifacts") == tmp_path / "mine"
     assert (tmp_path / "mine").is_dir()
+
+
+def test_epoch_log_keeps_the_last_row_of_an_epoch_and_skips_a_torn_line(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,accuracy,loss,seconds\n"
+                    "0,0.5,0.9,1.0\n1,0.6,0.8,1.1\n"
+                    "1,0.65,0.75,1.2\n"  # epoch 1 again, after resuming
+                    "2,0.7")  # cut short by a kill
+    history = training.read_epoch_log(path)
+    assert history == {"epoch": [0, 1], "accuracy": [0.5, 0.65],
+                       "loss": [0.9, 0.75], "seconds": [1.0, 1.2]}

@@ -1,31 +1,34 @@
-"""Data stage: check a dataset folder, split it and build ``tf.data`` pipelines.
+"""Dataset checks: find every usable image of a dataset folder (01_data).
 
-Taught in 01_data. The folder layout is the tutorial's::
+The folder layout is the tutorial's::
 
     <data_dir>/train/<class>/*.jpg
     <data_dir>/validation/<class>/*.jpg
 
 Class names are the sorted sub-folder names and labels their index, exactly as
-``tf.keras.utils.image_dataset_from_directory`` assigns them.
+``tf.keras.utils.image_dataset_from_directory`` assigns them. Each file is decoded
+once by the decoder the input pipeline uses, so no epoch can stop on a bad file;
+the result is remembered in the artifacts folder.
+
+(Longer than the other modules on purpose: the policy for every kind of bad
+file, and each message that names its fix, is kept in one place.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+from .artifacts import save_json, write_atomically
 
 SPLITS = ("train", "validation")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 #: Images with a side longer than this are downscaled into a converted copy.
 MAX_SIDE = 4096
-SEED = 123
 
 
 class DatasetError(ValueError):
@@ -80,15 +83,14 @@ class DatasetReport:
             lines.append(f"  converted to an RGB JPEG copy: {n} {kind}")
         if self.skipped:
             lines.append(f"  skipped {len(self.skipped)} unusable files:")
-            for path, reason in self.skipped:
-                lines.append(f"    {path}: {reason}")
+            lines.extend(f"    {path}: {reason}" for path, reason in self.skipped)
         else:
             lines.append("  every file is a usable image")
         return "\n".join(lines)
 
 
 def find_class_dirs(split_dir: Path) -> list[Path]:
-    """The class sub-folders of one split, sorted by name (01_data)."""
+    """The class sub-folders of one split, sorted by name."""
     return sorted(
         (p for p in split_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.name,
@@ -96,16 +98,18 @@ def find_class_dirs(split_dir: Path) -> list[Path]:
 
 
 def list_image_files(split_dir: str | os.PathLike) -> ImageFiles:
-    """Every file of one split with its label, in a stable order (01_data).
+    """Every file of one split with its label, in a stable order.
 
-    No file is opened: use ``check_dataset`` to keep only the images that decode.
+    No file is opened: ``check_dataset`` keeps only the images that decode.
+    Hidden files and folders (``.DS_Store``, ``.git/``) are not listed.
     """
-    split_dir = Path(split_dir)
-    class_dirs = find_class_dirs(split_dir)
+    class_dirs = find_class_dirs(Path(split_dir))
     paths, labels = [], []
     for label, class_dir in enumerate(class_dirs):
         for path in sorted(class_dir.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
+            hidden = any(part.startswith(".")
+                         for part in path.relative_to(class_dir).parts)
+            if path.is_file() and not hidden:
                 paths.append(str(path))
                 labels.append(label)
     return ImageFiles(tuple(paths), tuple(labels), tuple(d.name for d in class_dirs))
@@ -159,11 +163,11 @@ def check_layout(data_dir: str | os.PathLike) -> tuple[str, ...]:
 
 
 def inspect_image(path: str) -> tuple[str, str]:
-    """Classify one file as ``("ok"|"decoder"|"convert"|"skip", detail)`` (01_data).
+    """Classify one file as ``("ok"|"decoder"|"convert"|"skip", detail)``.
 
     ``ok``: a colour JPEG TensorFlow reads directly. ``decoder``: readable by
     ``tf.io.decode_image`` with ``channels=3`` (grayscale, RGBA, PNG, BMP, GIF).
-    ``convert``: needs a converted copy (CMYK, palette with transparency, huge).
+    ``convert``: needs a converted copy (CMYK, 16-bit, huge, other formats).
     ``skip``: not an image, or it does not decode; detail says why.
     """
     from PIL import Image, UnidentifiedImageError
@@ -211,14 +215,7 @@ def convert_image(src: str, dst: Path) -> Path:
     with Image.open(src) as im:
         im = im.convert("RGB")
         im.thumbnail((MAX_SIDE, MAX_SIDE))
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_suffix(".partial.jpg")
-        try:
-            im.save(tmp, "JPEG", quality=95)
-            os.replace(tmp, dst)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return dst
+        return write_atomically(dst, lambda tmp: im.save(tmp, "JPEG", quality=95))
 
 
 def _fingerprint(files: list[Path]) -> str:
@@ -239,11 +236,10 @@ def check_dataset(
     Structural problems raise ``DatasetError`` (see ``check_layout``). Files that
     are not images or do not decode are skipped and listed in the report. CMYK,
     huge and other unusual images get an RGB JPEG copy under ``work_dir``
-    (the dataset itself is never modified). Each file is decoded once by the same
-    TensorFlow decoder the pipeline uses, so no epoch can stop on a bad file.
+    (the dataset itself is never modified).
 
     With a ``work_dir`` the result is remembered there, keyed by the files' names,
-    sizes and modification times, so the next notebook does not decode again.
+    sizes and modification times, so checking again costs nothing.
     """
     data_dir = Path(data_dir).resolve()
     check_layout(data_dir)
@@ -295,8 +291,6 @@ def check_dataset(
     bar.close()
     _check_usable(report)
     if memo:
-        from .artifacts import save_json
-
         save_json(_report_to_json(report, key), memo)
     return report
 
@@ -336,105 +330,3 @@ def _report_from_json(saved: dict) -> DatasetReport:
         Path(saved["data_dir"]), splits, [tuple(x) for x in saved["skipped"]],
         Counter(saved["converted"]), Counter(saved["decoder_handles"]),
     )
-
-
-def carve_test_files(
-    files: ImageFiles, batch_size: int, fraction: float = 0.2, seed: int = SEED
-) -> tuple[ImageFiles, ImageFiles]:
-    """Split validation files into (validation, test), once and for all (01_data).
-
-    Like the tutorial, the test set is ``fraction`` of the validation *batches*
-    (``n_batches // 5``), but the files are shuffled once with a fixed seed and
-    split by file, so the two sets are disjoint and stay the same on every pass.
-    The tutorial's ``take``/``skip`` on a dataset with ``shuffle=True`` reshuffles
-    on every iteration, so its "test" batches also appear in validation.
-    """
-    n_batches = math.ceil(len(files) / batch_size)
-    # At least one test batch, and at least one validation image, on small data.
-    n_test_batches = max(1, int(n_batches * fraction)) if fraction > 0 else 0
-    n_test = min(n_test_batches * batch_size, len(files) - 1)
-    order = np.random.default_rng(seed).permutation(len(files))
-    return files.subset(order[n_test:]), files.subset(order[:n_test])
-
-
-def load_image(path, image_size: tuple[int, int]):
-    """Read, decode and resize one image to float32 RGB in [0, 255] (01_data).
-
-    The same steps ``image_dataset_from_directory`` takes: any JPEG/PNG/BMP/GIF,
-    grayscale or RGBA, comes out with 3 channels, bilinear-resized.
-    """
-    import tensorflow as tf
-
-    image = tf.io.decode_image(
-        tf.io.read_file(path), channels=3, expand_animations=False
-    )
-    image.set_shape([None, None, 3])
-    return tf.image.resize(image, image_size, method="bilinear")
-
-
-def make_dataset(
-    files: ImageFiles,
-    image_size: tuple[int, int],
-    batch_size: int,
-    shuffle: bool = False,
-    seed: int = SEED,
-    cache: bool = False,
-):
-    """A batched ``tf.data.Dataset`` of (image, label) from a file list (01_data).
-
-    ``shuffle=True`` reshuffles every epoch (right for training). ``cache=True``
-    keeps the decoded, resized images in memory as uint8 after the first pass
-    (the fast path in 06_going_faster).
-    """
-    import tensorflow as tf
-
-    if not len(files):
-        raise DatasetError(
-            "This split has no images. Add images to the dataset folder; for an "
-            "empty test set raise TEST_FRACTION above 0, for an empty validation "
-            "set lower it."
-        )
-    ds = tf.data.Dataset.from_tensor_slices(
-        (list(files.paths), np.asarray(files.labels, dtype=np.int32))
-    )
-
-    def load(path, label):
-        return load_image(path, image_size), label
-
-    if cache:
-        # Decode once, keep uint8 pixels (4x smaller), shuffle the cached images.
-        ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
-        ds = ds.map(lambda x, y: (tf.cast(tf.round(x), tf.uint8), y)).cache()
-        if shuffle:
-            ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
-        ds = ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
-    else:
-        # Shuffle the cheap paths, then decode: a full shuffle buffer costs nothing.
-        if shuffle:
-            ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
-        ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.batch(batch_size)
-
-
-def count_batches(dataset) -> int:
-    """Number of batches in a finite dataset (01_data)."""
-    import tensorflow as tf
-
-    return int(tf.data.experimental.cardinality(dataset).numpy())
-
-
-def prepare_splits(
-    data_dir: str | os.PathLike,
-    work_dir: str | os.PathLike,
-    batch_size: int,
-    test_fraction: float = 0.2,
-    seed: int = SEED,
-    progress: bool = False,
-) -> dict[str, ImageFiles]:
-    """``check_dataset`` + ``carve_test_files``: the train, validation and test
-    file lists that 01_data builds, for the notebooks after it."""
-    report = check_dataset(data_dir, work_dir=work_dir, progress=progress)
-    validation, test = carve_test_files(
-        report.splits["validation"], batch_size, test_fraction, seed
-    )
-    return {"train": report.splits["train"], "validation": validation, "test": test}

@@ -1,6 +1,12 @@
-"""Augmentation stage: random flips and rotations (taught in 02_augmentation)."""
+"""The model pieces: augmentation, rescaling, and finding the base in a model.
+
+Taught in 02_augmentation (augmentation, rescaling) and 03_feature_extraction
+(the classifier around MobileNetV2); 03 builds the model itself, in full.
+"""
 
 from __future__ import annotations
+
+import math
 
 
 def make_augmentation(rotation: float = 0.2, seed: int | None = None):
@@ -31,3 +37,16 @@ def make_rescaling():
     import tensorflow as tf
 
     return tf.keras.layers.Rescaling(1.0 / 127.5, offset=-1.0, name="rescaling")
+
+
+def find_base_model(model):
+    """The nested MobileNetV2 inside the classifier (04, 05)."""
+    for layer in model.layers:
+        if hasattr(layer, "layers") and layer.name.startswith("mobilenetv2"):
+            return layer
+    raise ValueError("the model holds no nested MobileNetV2 base")
+
+
+def count_params(variables) -> int:
+    """Total number of values in a list of variables (03, 04)."""
+    return int(sum(math.prod(v.shape) for v in variables))

@@ -1,0 +1,167 @@
+"""Run the course's notebooks headless, with parameters injected as papermill does.
+
+    python scripts/nbrun.py smoke --out build/smoke   # smoke copies for `make test`
+
+A notebook's one ``parameters`` cell holds the tutorial's settings. To run it
+with other values (one epoch per stage in the smoke test, one log line per epoch
+in ``make reproduce``), a cell tagged ``injected-parameters`` is inserted right
+after it, as papermill does; the learner's copy never shows that cell.
+Used by ``make test``, ``scripts/reproduce.py``, ``scripts/benchmark.py`` and the
+tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+INJECTED = "injected-parameters"
+#: The smoke configuration: tiny, quiet, every notebook end to end.
+SMOKE = {"INITIAL_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "VERBOSE": 2,
+         "SHOW_PROGRESS": False}
+#: Headless real runs: one line per epoch instead of a progress bar.
+HEADLESS = {"VERBOSE": 2, "SHOW_PROGRESS": False}
+#: TensorFlow's C++ start-up logs, which bypass TF_CPP_MIN_LOG_LEVEL.
+NOISE = re.compile(r"^([IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages before "
+                   r"absl|To enable the following instructions|INFO: Created "
+                   r"TensorFlow Lite XNNPACK delegate)")
+
+
+def notebook_paths(only=None) -> list[Path]:
+    """The numbered notebooks, optionally only those whose number is in ``only``."""
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not only or p.name[:2] in only]
+
+
+def parameter_names(nb) -> set[str]:
+    """The names the notebook's ``parameters`` cell assigns."""
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    return {t.id for node in ast.parse(cell.source).body
+            if isinstance(node, ast.Assign) for t in node.targets
+            if isinstance(t, ast.Name)}
+
+
+def inject_parameters(nb, parameters: dict, strict: bool = True):
+    """Insert ``NAME = value`` lines after the ``parameters`` cell, in place.
+
+    With ``strict``, a name the cell does not define is an error (a typo would
+    otherwise be ignored); without it, such names are left out.
+    """
+    import nbformat
+
+    names = parameter_names(nb)
+    unknown = sorted(set(parameters) - names)
+    if strict and unknown:
+        raise KeyError(f"not parameters of this notebook: {unknown}")
+    lines = [f"{k} = {v!r}" for k, v in parameters.items() if k in names]
+    remove_injected(nb)
+    index = next(i for i, c in enumerate(nb.cells)
+                 if "parameters" in c.metadata.get("tags", []))
+    cell = nbformat.v4.new_code_cell("# Parameters\n" + "\n".join(lines))
+    cell.metadata["tags"] = [INJECTED]
+    cell["id"] = INJECTED
+    nb.cells.insert(index + 1, cell)
+    return nb
+
+
+def remove_injected(nb):
+    nb.cells = [c for c in nb.cells if INJECTED not in c.metadata.get("tags", [])]
+    return nb
+
+
+def strip_log_noise(nb) -> None:
+    """Drop TensorFlow's C++ start-up log lines from stderr outputs."""
+    for cell in nb.cells:
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                lines = [x for x in out["text"].splitlines(keepends=True)
+                         if not NOISE.match(x)]
+                if not "".join(lines).strip():
+                    continue
+                out["text"] = "".join(lines)
+            outputs.append(out)
+        if cell.cell_type == "code":
+            cell["outputs"] = outputs
+
+
+def execute(path: Path, parameters: dict | None = None, timeout: int = 3600,
+            cwd: Path | None = None, allow_errors: bool = False):
+    """Execute one notebook in a fresh kernel; return (notebook, seconds).
+
+    The injected cell is removed again from the returned notebook.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    nb = nbformat.read(path, as_version=4)
+    if parameters:
+        inject_parameters(nb, parameters, strict=False)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    remove_injected(nb)
+    strip_log_noise(nb)
+    return nb, seconds
+
+
+def write_notebook(nb, path: Path) -> None:
+    import nbformat
+
+    sys.path.insert(0, str(ROOT))
+    from helpers.artifacts import write_atomically
+
+    write_atomically(path, lambda tmp: nbformat.write(nb, tmp))
+
+
+def run_notebooks(only=None, parameters=None, inplace: bool = True) -> dict:
+    """Run the selected notebooks in order, printing progress; return seconds.
+    With ``inplace``, their outputs are stored in the ``.ipynb`` files."""
+    seconds = {}
+    for path in notebook_paths(only):
+        print(f"running {path.name} ...", flush=True)
+        nb, seconds[path.stem] = execute(path, parameters or HEADLESS)
+        if inplace:
+            write_notebook(nb, path)
+        print(f"  done in {seconds[path.stem]:.0f} s", flush=True)
+    return seconds
+
+
+def write_smoke_copies(out: Path, only=None) -> list[Path]:
+    """Copies of the notebooks with the smoke parameters injected (make test)."""
+    import nbformat
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebook_paths(only):
+        nb = inject_parameters(nbformat.read(path, as_version=4), SMOKE,
+                               strict=False)
+        write_notebook(nb, out / path.name)
+        written.append(out / path.name)
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    smoke = sub.add_parser("smoke", help="write smoke copies of the notebooks")
+    smoke.add_argument("--out", default=str(ROOT / "build" / "smoke"))
+    args = parser.parse_args(argv)
+    for path in write_smoke_copies(Path(args.out)):
+        print(os.path.relpath(path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
