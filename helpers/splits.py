@@ -23,6 +23,9 @@ from .artifacts import MissingArtifactError, load_json, save_json
 from .checks import DatasetReport, ImageFiles
 
 SPLIT_FILE = "split.json"
+#: The tutorial cuts its test set in batches of 32 (``take(val_batches // 5)``);
+#: the test set has as many images, whatever batch size training uses later.
+TEST_BATCH = 32
 NOTEBOOK = "01_data"
 PARTS = ("train", "validation", "test")
 
@@ -30,7 +33,7 @@ PARTS = ("train", "validation", "test")
 @dataclass(frozen=True)
 class Split:
     """The three file lists, the class names, the image size, and the settings
-    that made them (``batch_size``, ``test_fraction``, ``seed``)."""
+    that made them (``test_fraction``, ``seed``)."""
 
     train: ImageFiles
     validation: ImageFiles
@@ -57,32 +60,32 @@ class Split:
 
 
 def carve_test_files(
-    files: ImageFiles, batch_size: int, fraction: float = 0.2, seed: int = 123
+    files: ImageFiles, fraction: float = 0.2, seed: int = 123
 ) -> tuple[ImageFiles, ImageFiles]:
     """Split validation files into (validation, test), once and for all (01_data).
 
-    Like the tutorial, the test set is ``fraction`` of the validation *batches*
-    (``n_batches // 5``), but the files are shuffled once with a fixed seed and
-    split by file, so the two sets are disjoint and stay the same on every pass.
+    As many test images as the tutorial's: ``fraction`` of the validation
+    batches of ``TEST_BATCH`` images (192 of 1,000 on the real data). But the
+    files are shuffled once with a fixed seed and split by file, so the two sets
+    are disjoint and stay the same on every pass, whatever the batch size.
     """
-    n_batches = math.ceil(len(files) / batch_size)
+    n_batches = math.ceil(len(files) / TEST_BATCH)
     # At least one test batch, and at least one validation image, on small data.
     n_test_batches = max(1, int(n_batches * fraction)) if fraction > 0 else 0
-    n_test = min(n_test_batches * batch_size, len(files) - 1)
+    n_test = min(n_test_batches * TEST_BATCH, len(files) - 1)
     order = np.random.default_rng(seed).permutation(len(files))
     return files.subset(order[n_test:]), files.subset(order[:n_test])
 
 
-def make_split(report: DatasetReport, image_size, batch_size: int,
-               test_fraction: float, seed: int) -> Split:
+def make_split(report: DatasetReport, image_size, test_fraction: float,
+               seed: int) -> Split:
     """The checked files of ``report`` as train, validation and test (01_data)."""
     validation, test = carve_test_files(
-        report.splits["validation"], batch_size, test_fraction, seed
+        report.splits["validation"], test_fraction, seed
     )
     return Split(
         report.splits["train"], validation, test, tuple(image_size),
-        {"batch_size": batch_size, "test_fraction": test_fraction, "seed": seed},
-        str(report.data_dir),
+        {"test_fraction": test_fraction, "seed": seed}, str(report.data_dir),
     )
 
 

@@ -104,13 +104,6 @@ def merge_histories(first: dict, second: dict) -> dict:
     return {k: list(first[k]) + list(second[k]) for k in keys}
 
 
-def history_from_keras(history) -> dict:
-    """A Keras ``History`` as a plain dict with an ``"epoch"`` list."""
-    out = {"epoch": [int(e) for e in history.epoch]}
-    out.update({k: [float(x) for x in v] for k, v in history.history.items()})
-    return out
-
-
 def peak_memory_mib() -> float | None:
     """Peak resident memory of this process so far, in MiB; ``None`` where the
     operating system does not say (Windows has no ``resource`` module)."""

@@ -50,9 +50,10 @@ print("TensorFlow", tf.__version__, "| Keras", tf.keras.__version__)
 # %% [markdown]
 # ## Parameters
 # The tutorial's settings, in one cell (papermill, and the course's smoke test,
-# override them here). `BATCH_SIZE`, `TEST_FRACTION` and `SEED` decide the test
-# set, so they live in this notebook only: the split is saved, and later notebooks
-# load it instead of repeating these settings.
+# override them here). `TEST_FRACTION`, `SEED` and `IMG_SIZE` decide the split, so
+# they live in this notebook only: the split is saved, and later notebooks load it
+# instead of repeating these settings. (Their `BATCH_SIZE` and `SEED` only batch
+# and shuffle the training data.)
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -121,7 +122,7 @@ def load_image(path, label):
 
 # %% [markdown]
 # ...and the dataset maps it over (path, label) pairs, reshuffled every epoch,
-# in batches of 32. Labels are the index of the class folder in alphabetical
+# in batches of `BATCH_SIZE`. Labels are the index of the class folder in alphabetical
 # order, as `image_dataset_from_directory` assigns them.
 
 # %%
@@ -179,10 +180,11 @@ if not report.skipped and not report.converted:
 # shows. Its "test accuracy" is measured on images that were used for validation.
 #
 # We split the *files* instead: shuffled once with `SEED`, then cut, with as many
-# test images as the tutorial's 20% of batches. The sets are disjoint and fixed.
+# test images as the tutorial's 20% of its batches of 32. The sets are disjoint
+# and fixed, and no batch size changes them.
 
 # %%
-split = splits.make_split(report, IMG_SIZE, BATCH_SIZE, TEST_FRACTION, SEED)
+split = splits.make_split(report, IMG_SIZE, TEST_FRACTION, SEED)
 assert set(split.validation.paths).isdisjoint(split.test.paths)
 assert len(split.validation) + len(split.test) == len(report.splits["validation"])
 validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
@@ -211,7 +213,7 @@ def pixel_hashes(dataset):
 ours = pixel_hashes(test_dataset) & pixel_hashes(validation_dataset)
 print(f"our split:        {len(ours)} test images also in validation")
 assert not ours
-if not report.skipped:
+if not report.skipped and not report.converted:
     tutorial_validation = tf.keras.utils.image_dataset_from_directory(
         validation_dir, shuffle=True, batch_size=BATCH_SIZE,
         image_size=IMG_SIZE, verbose=False,

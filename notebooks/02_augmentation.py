@@ -133,7 +133,7 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 # ## Exercises
 # 1. Add `tf.keras.layers.RandomZoom(0.1)` and look at the nine images. Would a
 #    vertical flip make sense for photos of pets?
-# 2. What happens to the validation accuracy in the next notebook if you set
-#    `ROTATION = 0.0`?
+# 2. What would the validation accuracy of the next notebook do without
+#    rotation? Try it there: `model_parts.make_augmentation(rotation=0.0)`.
 #
 # Next: [03_feature_extraction](03_feature_extraction.ipynb).

@@ -211,8 +211,8 @@ assert np.array_equal(moving_mean, bn_layer.moving_mean.numpy())
 
 # %% [markdown]
 # ## Learning curves, both stages
-# Notebook 03's plot of the tutorial, over all epochs (`plots.plot_history` is
-# that code), with the tutorial's line where fine-tuning starts.
+# Notebook 03's plot of the tutorial, over all epochs (`plots.plot_history` draws
+# it), with the tutorial's line where fine-tuning starts.
 
 # %%
 combined = training.merge_histories(history, hist_fine)

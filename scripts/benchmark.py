@@ -145,24 +145,31 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", default=str(ROOT / "artifacts" / "benchmark"))
     parser.add_argument("--output", default=str(ROOT / "results" / "benchmark.json"))
+    parser.add_argument("--smoke", action="store_true",
+                        help="the smoke configuration: checks the script, "
+                        "measures nothing worth keeping")
     args = parser.parse_args(argv)
 
-    from nbrun import HEADLESS, run_notebooks
-
-    from helpers.artifacts import save_json
+    from nbrun import HEADLESS, SMOKE, run_notebooks, save_results
 
     work = Path(args.work).resolve()  # kernels run in notebooks/: absolute path
+    marker = work / ".benchmark-work"
+    if work.exists() and any(work.iterdir()) and not marker.exists():
+        print(f"error: {work} is not empty and was not made by this script; "
+              "choose another --work folder", file=sys.stderr)
+        return 2
     shutil.rmtree(work, ignore_errors=True)  # no backup from an earlier run resumes
     work.mkdir(parents=True)
+    marker.touch()
     os.environ["TL_ARTIFACTS_DIR"] = str(work)  # never the course's own artifacts
     print("input pipeline ...", flush=True)
     pipeline = pipeline_throughput(work)
-    seconds = run_notebooks(["01"], HEADLESS, inplace=False)  # the split
-    seconds.update(run_notebooks(["03", "04", "06"], HEADLESS, inplace=False))
+    parameters = SMOKE if args.smoke else HEADLESS
+    seconds = run_notebooks(["01", "03", "04", "06"], parameters, inplace=False)
     results = compare(work, pipeline, seconds)
-    save_json(results, args.output)
-    print(format_table(results))
-    print(f"wrote {os.path.relpath(args.output)}")
+    if args.smoke:
+        results["command"] += " (smoke)"
+    save_results(results, args.output, format_table(results))
     return 0
 
 

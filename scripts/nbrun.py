@@ -138,6 +138,16 @@ def run_notebooks(only=None, parameters=None, inplace: bool = True) -> dict:
     return seconds
 
 
+def save_results(results: dict, output, table: str) -> None:
+    """Write a script's results JSON (atomically) and print its table."""
+    sys.path.insert(0, str(ROOT))
+    from helpers.artifacts import save_json
+
+    save_json(results, output)
+    print(table)
+    print(f"wrote {os.path.relpath(output)}")
+
+
 def write_smoke_copies(out: Path, only=None) -> list[Path]:
     """Copies of the notebooks with the smoke parameters injected (make test)."""
     import nbformat

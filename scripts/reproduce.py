@@ -49,6 +49,16 @@ def _round(value):
     return None if value is None else round(value)
 
 
+def _training_stage(saved: dict) -> dict:
+    """Per-epoch accuracy and seconds, time and memory of one training stage."""
+    return {
+        "val_accuracy_per_epoch": saved["history"]["val_accuracy"],
+        "seconds_per_epoch": saved["history"]["seconds"],
+        "train_seconds": round(saved["train_seconds"], 1),
+        "peak_memory_mib": _round(saved["peak_memory_mib"]),
+    }
+
+
 def collect(artifacts: Path, notebook_seconds: dict) -> dict:
     def load(name):
         path = artifacts / name
@@ -70,24 +80,14 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
                             **{part: len(split[part]["paths"])
                                for part in ("train", "validation", "test")}}
     if fe:
-        h = fe["history"]
         results["feature_extraction"] = {
             "val_accuracy_before_training": fe["initial_accuracy"],
             "val_loss_before_training": fe["initial_loss"],
-            "val_accuracy_per_epoch": h["val_accuracy"],
-            "seconds_per_epoch": h["seconds"],
-            "train_seconds": round(fe["train_seconds"], 1),
-            "peak_memory_mib": _round(fe["peak_memory_mib"]),
+            **_training_stage(fe),
         }
     if ft:
-        h = ft["history"]
-        results["fine_tuning"] = {
-            "epochs": h["epoch"],
-            "val_accuracy_per_epoch": h["val_accuracy"],
-            "seconds_per_epoch": h["seconds"],
-            "train_seconds": round(ft["train_seconds"], 1),
-            "peak_memory_mib": _round(ft["peak_memory_mib"]),
-        }
+        results["fine_tuning"] = {"epochs": ft["history"]["epoch"],
+                                  **_training_stage(ft)}
     if ev:
         results["test"] = {"loss": ev["test_loss"], "accuracy": ev["test_accuracy"],
                            "confusion_matrix": ev["test_confusion_matrix"]}
@@ -139,20 +139,23 @@ def main(argv=None) -> int:
     parser.add_argument("--collect-only", action="store_true",
                         help="do not execute; collect the last run's artifacts")
     parser.add_argument("--output", default=str(ROOT / "results" / "reproduce.json"))
+    parser.add_argument("--smoke", action="store_true",
+                        help="the smoke configuration (one epoch per stage); the "
+                        "stored outputs in notebooks/ are left as they are")
     args = parser.parse_args(argv)
 
-    from nbrun import run_notebooks
+    from nbrun import HEADLESS, SMOKE, run_notebooks, save_results
 
-    from helpers.artifacts import get_artifacts_dir, save_json
+    from helpers.artifacts import get_artifacts_dir
 
     # Absolute: the kernels run in notebooks/, a relative path would move there.
     artifacts = get_artifacts_dir(ROOT / "artifacts").resolve()
     os.environ["TL_ARTIFACTS_DIR"] = str(artifacts)
-    seconds = {} if args.collect_only else run_notebooks(args.only)
+    seconds = {} if args.collect_only else run_notebooks(
+        args.only, SMOKE if args.smoke else HEADLESS, inplace=not args.smoke)
     results = collect(artifacts, seconds)
-    save_json(results, args.output)
-    print(format_table(results))
-    print(f"wrote {os.path.relpath(args.output)}")
+    results["command"] = "make reproduce" + (" (smoke)" if args.smoke else "")
+    save_results(results, args.output, format_table(results))
     return 0
 
 

@@ -136,18 +136,18 @@ def test_labels_follow_sorted_class_folders(dataset_dir):
 def test_carve_matches_the_tutorial_counts_and_is_disjoint():
     files = checks.ImageFiles(tuple(f"v{i}.jpg" for i in range(1000)),
                             tuple(i % 2 for i in range(1000)), ("cats", "dogs"))
-    validation, test = splits.carve_test_files(files, batch_size=32)
+    validation, test = splits.carve_test_files(files)
     assert (len(validation), len(test)) == (808, 192)
     assert set(validation.paths).isdisjoint(test.paths)
     assert set(validation.paths) | set(test.paths) == set(files.paths)
-    assert splits.carve_test_files(files, 32) == (validation, test)  # same every time
-    other = splits.carve_test_files(files, 32, seed=7)[1]
+    assert splits.carve_test_files(files) == (validation, test)  # same every time
+    other = splits.carve_test_files(files, seed=7)[1]
     assert set(other.paths) != set(test.paths)
 
 
 def test_dataset_batches_shapes_and_is_stable(dataset_dir, tmp_path):
     report = checks.check_dataset(dataset_dir, work_dir=tmp_path, progress=False)
-    split = splits.make_split(report, (160, 160), 32, 0.2, 123)
+    split = splits.make_split(report, (160, 160), 0.2, 123)
     assert set(split.validation.paths).isdisjoint(split.test.paths)
     ds = pipeline.make_dataset(split.validation, (160, 160), 32)
     images, labels = next(iter(ds))

@@ -37,7 +37,8 @@ def test_notebook_and_py_pair_agree(ipynb):
     py = ipynb.with_suffix(".py")
     assert py.exists(), f"{py.name} is missing: run `make sync`"
     a, b = jupytext.read(ipynb), jupytext.read(py)
-    cells = lambda nb: [(c.cell_type, c.source.strip()) for c in nb.cells]  # noqa: E731
+    cells = lambda nb: [(c.cell_type, c.source.strip(),  # noqa: E731
+                         c.metadata.get("tags", [])) for c in nb.cells]
     assert cells(a) == cells(b), f"{ipynb.name} and {py.name} differ: run `make sync`"
     tags = [c.metadata.get("tags", []) for c in a.cells]
     assert sum("parameters" in t for t in tags) == 1, "one tagged parameters cell"
@@ -183,9 +184,14 @@ def test_05_tests_on_the_split_of_01_whatever_its_own_batch_size(tmp_path,
     work = tmp_path / "artifacts"
     env = {"TL_ARTIFACTS_DIR": str(work), "TL_DATA_DIR": str(dataset_dir)}
     notebooks = ROOT / "notebooks"
+    error, _ = execute(notebooks / "01_data.ipynb", env, notebooks,
+                       {"BATCH_SIZE": 8})
+    assert error is None, error and error.evalue
+    first = splits.load_split(work)
     error, _ = execute(notebooks / "01_data.ipynb", env, notebooks)
     assert error is None, error and error.evalue
     split = splits.load_split(work)
+    assert split == first  # 01's own BATCH_SIZE does not move test images either
     tiny_model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
                        metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0)])
     artifacts.save_model(tiny_model, work / "fine_tuned.keras")
@@ -270,7 +276,7 @@ def test_first_notebook_runs_through_the_download_path(tmp_path):
         error, nb = execute(
             ROOT / "notebooks" / "01_data.ipynb",
             {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-             "KERAS_HOME": str(tmp_path / "keras"), "TL_VERBOSE": "2",
+             "KERAS_HOME": str(tmp_path / "keras"),
              "TL_MIRROR": f"http://127.0.0.1:{httpd.server_address[1]}"},
             ROOT / "notebooks",
         )

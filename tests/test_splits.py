@@ -17,29 +17,29 @@ def report(dataset_dir, tmp_path):
 
 
 def test_saved_split_loads_identical(report, tmp_path):
-    split = splits.make_split(report, (96, 96), 32, 0.2, 123)
+    split = splits.make_split(report, (96, 96), 0.2, 123)
     splits.save_split(split, tmp_path)
     loaded = splits.load_split(tmp_path)
     assert loaded == split and loaded.id == split.id
     assert loaded.image_size == (96, 96) and loaded.class_names == ("cats", "dogs")
-    assert loaded.settings == {"batch_size": 32, "test_fraction": 0.2, "seed": 123}
+    assert loaded.settings == {"test_fraction": 0.2, "seed": 123}
     saved = json.loads((tmp_path / "split.json").read_text())
     assert all(not os.path.isabs(p) for p in saved["test"]["paths"])
 
 
 def test_settings_that_move_images_change_the_id(report):
-    base = splits.make_split(report, (160, 160), 32, 0.2, 123)
-    for other in (splits.make_split(report, (160, 160), 32, 0.7, 123),
-                  splits.make_split(report, (160, 160), 32, 0.2, 7),
-                  splits.make_split(report, (128, 128), 32, 0.2, 123)):
+    base = splits.make_split(report, (160, 160), 0.2, 123)
+    for other in (splits.make_split(report, (160, 160), 0.7, 123),
+                  splits.make_split(report, (160, 160), 0.2, 7),
+                  splits.make_split(report, (128, 128), 0.2, 123)):
         assert other.id != base.id
-    assert splits.make_split(report, (160, 160), 32, 0.2, 123).id == base.id
+    assert splits.make_split(report, (160, 160), 0.2, 123).id == base.id
 
 
 def test_later_batch_size_cannot_move_test_images(report, tmp_path):
     """What 05 tests on is read from split.json: a notebook's BATCH_SIZE only
     batches those files."""
-    splits.save_split(splits.make_split(report, (160, 160), 32, 0.2, 123), tmp_path)
+    splits.save_split(splits.make_split(report, (160, 160), 0.2, 123), tmp_path)
     split = splits.load_split(tmp_path)
     for batch_size in (1, 5, 32, 64):
         ds = pipeline.make_dataset(split.test, split.image_size, batch_size)
@@ -61,16 +61,16 @@ def test_split_listing_vanished_files_says_run_01(dataset_dir, tmp_path):
 
     copy = shutil.copytree(dataset_dir, tmp_path / "copy")
     report = checks.check_dataset(copy, work_dir=tmp_path / "work", progress=False)
-    splits.save_split(splits.make_split(report, (160, 160), 32, 0.2, 123), tmp_path)
+    splits.save_split(splits.make_split(report, (160, 160), 0.2, 123), tmp_path)
     shutil.rmtree(copy / "validation")
     with pytest.raises(artifacts.MissingArtifactError, match="do not exist.*01_data"):
         splits.load_split(tmp_path)
 
 
 def test_model_from_another_split_is_refused(report):
-    split = splits.make_split(report, (160, 160), 32, 0.2, 123)
+    split = splits.make_split(report, (160, 160), 0.2, 123)
     artifacts.check_same_split({"split_id": split.id}, split, "04_fine_tuning")
-    other = splits.make_split(report, (160, 160), 32, 0.7, 123)
+    other = splits.make_split(report, (160, 160), 0.7, 123)
     with pytest.raises(artifacts.ArtifactMismatchError,
                        match="another split.*Re-run 04_fine_tuning"):
         artifacts.check_same_split({"split_id": split.id}, other, "04_fine_tuning")
