@@ -12,9 +12,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 ARTIFACTS_ENV = "TL_ARTIFACTS_DIR"
+#: What the JSON artifacts that later notebooks read must hold: key -> type.
+EXPECTED_KEYS = {
+    "feature_extraction_results.json": {"split_id": str, "history": dict,
+                                        "epochs": int},
+    "fine_tuning_results.json": {"split_id": str, "history": dict},
+}
 
 
 class MissingArtifactError(FileNotFoundError):
@@ -25,13 +32,30 @@ class ArtifactMismatchError(ValueError):
     """An artifact was made from other data or settings than this notebook's."""
 
 
+class UnusableArtifactError(MissingArtifactError):
+    """An artifact exists but cannot be used: damaged, cut short, of the wrong
+    shape, or the artifacts folder is not a folder this process can write to."""
+
+
 def get_artifacts_dir(default: str | os.PathLike = "../artifacts") -> Path:
     """The folder for the split, models and histories (every notebook's setup).
 
-    ``TL_ARTIFACTS_DIR`` overrides ``default``; the folder is created if needed.
+    ``TL_ARTIFACTS_DIR`` overrides ``default``; the folder is created if needed,
+    and a file written and removed there: a folder that is a file or read-only
+    stops here, with the fix, rather than at the first save.
     """
     path = Path(os.environ.get(ARTIFACTS_ENV) or default).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as e:
+        raise UnusableArtifactError(
+            f"The artifacts folder {path} cannot be used ({type(e).__name__}: "
+            f"{e.strerror or e}): every notebook saves its models and results "
+            f"there. Set {ARTIFACTS_ENV} to a folder you can write to, or move "
+            "away what is in the way, then run this notebook again."
+        ) from e
     return path
 
 
@@ -87,23 +111,76 @@ def require_artifact(path: str | os.PathLike, notebook: str) -> Path:
             f"{path} does not exist yet. Run the notebook {notebook} first "
             f"(it saves this file), then run this notebook again."
         )
+    if not path.is_file():
+        raise report_damaged(path, notebook, "it is not a file")
     return path
 
 
+def report_damaged(path: Path, notebook: str, why: str) -> UnusableArtifactError:
+    """The error for an artifact that exists but cannot be used."""
+    return UnusableArtifactError(
+        f"{path} cannot be used: {why}. Run the notebook {notebook} again (it "
+        "saves this file, replacing it), then run this notebook again."
+    )
+
+
 def load_json(path: str | os.PathLike, notebook: str):
-    """Load a JSON artifact, naming the notebook that writes it if it is missing."""
-    return json.loads(require_artifact(path, notebook).read_text())
+    """Load a JSON artifact, naming the notebook that writes it if it is missing,
+    damaged, or (for those in ``EXPECTED_KEYS``) not of the expected shape."""
+    path = require_artifact(path, notebook)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise report_damaged(path, notebook, f"it is not complete JSON ({e})") from e
+    problem = find_shape_problem(data, EXPECTED_KEYS.get(path.name))
+    if problem:
+        raise report_damaged(path, notebook, problem)
+    return data
+
+
+def find_shape_problem(data, expected: dict | None) -> str | None:
+    """Why ``data`` does not hold ``expected`` keys and types, or ``None``.
+
+    A ``history`` must map names to lists of one value per epoch, ``epoch``
+    among them, and have ``epochs`` entries where ``epochs`` is given.
+    """
+    if expected is None:
+        return None
+    if not isinstance(data, dict):
+        return f"it holds a {type(data).__name__}, not keys {sorted(expected)}"
+    for key, kind in expected.items():
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            return f"its {key!r} is missing or not a {kind.__name__}"
+    history = data.get("history")
+    if history is not None:
+        lengths = {len(v) if isinstance(v, list) else -1 for v in history.values()}
+        if "epoch" not in history or len(lengths) != 1 or -1 in lengths:
+            return "its history is not one list of values per epoch"
+        if "epochs" in data and lengths != {data["epochs"]}:
+            return (f"its history has {lengths.pop()} epochs, its 'epochs' says "
+                    f"{data['epochs']}")
+    return None
 
 
 def load_model(path: str | os.PathLike, notebook: str):
     """Load a saved ``.keras`` model, naming the notebook that writes it (04, 05).
 
-    The models hold only Keras' own layers, so plain
-    ``keras.models.load_model`` reads them too, without this package.
+    A missing, cut-short or damaged file says to run ``notebook`` again. The
+    models hold only Keras' own layers, so plain ``keras.models.load_model``
+    reads them too, without this package.
     """
     import keras
 
-    return keras.models.load_model(require_artifact(path, notebook))
+    path = require_artifact(path, notebook)
+    if not zipfile.is_zipfile(path):
+        raise report_damaged(path, notebook, "it is not a complete .keras file "
+                             "(cut short or overwritten)")
+    try:
+        return keras.models.load_model(path)
+    except (ValueError, KeyError, TypeError, OSError, EOFError,
+            zipfile.BadZipFile) as e:
+        raise report_damaged(path, notebook, f"it does not load as a Keras model "
+                             f"({type(e).__name__}: {str(e)[:200]})") from e
 
 
 def check_same_split(results: dict, split, notebook: str) -> None:

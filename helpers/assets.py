@@ -29,6 +29,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .artifacts import write_atomically
 from .checks import check_layout
 from .downloads import AssetError, download, safe_extract, split_urls
 
@@ -91,21 +92,23 @@ def find_dataset_root(folder: Path) -> Path | None:
     return None
 
 
-def extract_dataset(zip_path: Path, dest: Path) -> Path:
-    """Extract a dataset zip to ``dest`` atomically and check its layout."""
+def extract_dataset(zip_path: Path, dest: Path, label: str | None = None) -> Path:
+    """Extract a dataset zip to ``dest`` atomically and check its layout.
+    Errors name the zip ``label`` (by default its file name)."""
+    label = label or zip_path.name
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial",
                                  dir=dest.parent))
     try:
-        safe_extract(zip_path, work / "x")
+        safe_extract(zip_path, work / "x", label)
         root = find_dataset_root(work / "x")
         if root is None:
             raise AssetError(
-                f"{zip_path.name} does not hold a train/ and a validation/ folder. "
+                f"{label} does not hold a train/ and a validation/ folder. "
                 f"Use the {DATASET_ZIP} of the tutorial or a zip of the same layout."
             )
         check_layout(root)
-        (root / COMPLETE_MARKER).write_text(f"extracted from {zip_path.name}\n")
+        (root / COMPLETE_MARKER).write_text(f"extracted from {label}\n")
         try:
             os.replace(root, dest)
         except OSError:
@@ -127,6 +130,9 @@ def _local_dataset(local: str, cache: Path) -> Path:
         root = find_dataset_root(path)
         check_layout(root or path)
         return root
+    if not path.is_file():  # a named pipe would block the reading below
+        raise AssetError(f"TL_DATA_DIR={local} is neither a folder nor a regular "
+                         "file. Point it at the dataset folder or at its zip.")
     if not zipfile.is_zipfile(path):
         raise AssetError(f"TL_DATA_DIR={local} is a file but not a zip. Point it at "
                          "the dataset folder or at its zip.")
@@ -157,18 +163,16 @@ def get_dataset_dir(progress: bool = True) -> Path:
             "extraction, or the tutorial's own download). Move it away or delete "
             "it, then run again."
         )
-    cache.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{DATASET_ZIP}.", suffix=".partial",
-                                dir=cache)
-    os.close(fd)
-    zip_path = Path(name)
-    try:
-        download(get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URL), zip_path,
-                 progress, label=DATASET_ZIP, fix=FIX)
-        extract_dataset(zip_path, dest)
-        os.replace(zip_path, cache / DATASET_ZIP)  # kept: an instructor can serve it
-    finally:
-        zip_path.unlink(missing_ok=True)
+    origins = get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URL)
+
+    def fetch_and_extract(zip_path):
+        download(origins, zip_path, progress, label=DATASET_ZIP, fix=FIX,
+                 kind="zip")
+        extract_dataset(zip_path, dest, label=DATASET_ZIP)
+
+    # The zip is kept beside the dataset (an instructor can serve it), renamed
+    # into place only once the dataset extracted from it is complete.
+    write_atomically(cache / DATASET_ZIP, fetch_and_extract)
     return dest
 
 
@@ -242,19 +246,13 @@ def get_weights_path(progress: bool = True, verify: bool = True) -> Path:
     dest = get_cache_dir() / "models" / WEIGHTS_FILE
     if dest.is_file():
         return verify_weights(dest) if verify else dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{WEIGHTS_FILE}.", suffix=".h5",
-                                dir=dest.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        download(get_origins(WEIGHTS_FILE, "TL_WEIGHTS_URL", WEIGHTS_URL), tmp,
-                 progress, label=WEIGHTS_FILE, fix=FIX)
+    origins = get_origins(WEIGHTS_FILE, "TL_WEIGHTS_URL", WEIGHTS_URL)
+
+    def fetch_and_verify(tmp):
+        download(origins, tmp, progress, label=WEIGHTS_FILE, fix=FIX, kind="hdf5")
         verify_weights(tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
+
+    return write_atomically(dest, fetch_and_verify)
 
 
 def prepare_weights(weights: str | os.PathLike = "imagenet",

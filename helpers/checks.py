@@ -10,8 +10,12 @@ Class names are the sorted sub-folder names and labels their index, exactly as
 once by the decoder the input pipeline uses, so no epoch can stop on a bad file;
 the result is remembered in the artifacts folder.
 
+Files that are not regular files (a named pipe, a socket, a broken link) are
+listed as skipped and never opened: opening a named pipe waits forever.
+
 (Longer than the other modules on purpose: the policy for every kind of bad
-file, and each message that names its fix, is kept in one place.)
+file, how unusual images become faithful RGB copies, and each message that names
+its fix, are kept in one place.)
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +34,12 @@ SPLITS = ("train", "validation")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 #: Images with a side longer than this are downscaled into a converted copy.
 MAX_SIDE = 4096
+#: The course's notebooks 01-06 train a two-class (binary) classifier.
+BINARY_CLASSES = 2
+#: The EXIF tag that says how a photo must be turned to stand upright.
+ORIENTATION_TAG = 0x0112
+#: The shape of ``dataset_check.json``; a cache of another shape is rebuilt.
+CHECK_FORMAT = 2
 
 
 class DatasetError(ValueError):
@@ -97,30 +108,65 @@ def find_class_dirs(split_dir: Path) -> list[Path]:
     )
 
 
-def list_image_files(split_dir: str | os.PathLike) -> ImageFiles:
-    """Every file of one split with its label, in a stable order.
+def describe_irregular(path: str | os.PathLike) -> str | None:
+    """Why ``path`` is not a regular file that is safe to open, or ``None``.
+
+    Only looks (``os.stat``), never opens: a named pipe (FIFO) would block.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return ("a broken symbolic link" if os.path.islink(path)
+                else "the file does not exist")
+    except OSError as e:
+        return f"cannot be looked at ({e.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket",
+             stat.S_ISCHR: "a device", stat.S_ISBLK: "a device",
+             stat.S_ISDIR: "a folder"}
+    kind = next((name for test, name in kinds.items() if test(mode)), "special")
+    return f"{kind}, not a regular file"
+
+
+def scan_split(split_dir: str | os.PathLike) -> tuple[ImageFiles, list]:
+    """Every regular file of one split with its label, in a stable order, and
+    the entries that are not regular files as ``(path, reason)``.
 
     No file is opened: ``check_dataset`` keeps only the images that decode.
     Hidden files and folders (``.DS_Store``, ``.git/``) are not listed.
     """
     class_dirs = find_class_dirs(Path(split_dir))
-    paths, labels = [], []
+    paths, labels, irregular = [], [], []
     for label, class_dir in enumerate(class_dirs):
         for path in sorted(class_dir.rglob("*")):
             hidden = any(part.startswith(".")
                          for part in path.relative_to(class_dir).parts)
-            if path.is_file() and not hidden:
+            if hidden or path.is_dir():
+                continue
+            reason = describe_irregular(path)
+            if reason:
+                irregular.append((str(path), reason))
+            else:
                 paths.append(str(path))
                 labels.append(label)
-    return ImageFiles(tuple(paths), tuple(labels), tuple(d.name for d in class_dirs))
+    names = tuple(d.name for d in class_dirs)
+    return ImageFiles(tuple(paths), tuple(labels), names), irregular
 
 
-def check_layout(data_dir: str | os.PathLike) -> tuple[str, ...]:
+def list_image_files(split_dir: str | os.PathLike) -> ImageFiles:
+    """Every regular file of one split with its label (see ``scan_split``)."""
+    return scan_split(split_dir)[0]
+
+
+def check_layout(data_dir: str | os.PathLike,
+                 max_classes: int | None = None) -> tuple[str, ...]:
     """Check the folder structure and return the class names (01_data).
 
     Raises ``DatasetError`` naming the fix for: a missing ``train`` or
-    ``validation`` folder, fewer than two classes, classes that differ between the
-    splits, or an empty class folder.
+    ``validation`` folder, fewer than two classes (or more than
+    ``max_classes``), classes that differ between the splits, or an empty class
+    folder.
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -159,6 +205,15 @@ def check_layout(data_dir: str | os.PathLike) -> tuple[str, ...]:
             f"train has classes {classes['train']} but validation has "
             f"{classes['validation']}. Give both splits the same class folders."
         )
+    if max_classes is not None and len(classes["train"]) > max_classes:
+        raise DatasetError(
+            f"{data_dir} has {len(classes['train'])} class folders "
+            f"{classes['train']}, but the notebooks 01-06 train a classifier of "
+            f"{max_classes} classes (one logit: a third class would be trained as "
+            f"label 2 of a two-class loss). Keep {max_classes} class folders in "
+            "both train/ and validation/ (move the others out of the dataset "
+            "folder), or use a later multi-class notebook."
+        )
     return tuple(classes["train"])
 
 
@@ -168,13 +223,19 @@ def inspect_image(path: str) -> tuple[str, str]:
     ``ok``: a colour JPEG TensorFlow reads directly. ``decoder``: readable by
     ``tf.io.decode_image`` with ``channels=3`` (grayscale, RGBA, PNG, BMP, GIF).
     ``convert``: needs a converted copy (CMYK, 16-bit, huge, other formats).
-    ``skip``: not an image, or it does not decode; detail says why.
+    ``skip``: not an image, not a regular file, or it does not decode; detail
+    says why. A photo whose EXIF says to turn it gets an upright copy
+    (TensorFlow's decoder ignores EXIF).
     """
     from PIL import Image, UnidentifiedImageError
 
+    irregular = describe_irregular(path)
+    if irregular:
+        return "skip", irregular
     try:
         with Image.open(path) as im:
             fmt, mode, size = im.format, im.mode, im.size
+            orientation = read_orientation(im)
             im.draft("RGB", (min(size[0], 640), min(size[1], 640)))
             im.load()
     except UnidentifiedImageError:
@@ -187,8 +248,10 @@ def inspect_image(path: str) -> tuple[str, str]:
         return "convert", f"{fmt} image"
     if max(size) > MAX_SIDE:
         return "convert", "huge image"
-    if mode in ("CMYK", "YCbCr", "I", "I;16", "F", "LAB", "HSV"):
+    if mode.startswith("I;16") or mode in ("CMYK", "YCbCr", "I", "F", "LAB", "HSV"):
         return "convert", f"{mode} image"
+    if orientation in range(2, 9):
+        return "convert", "EXIF-rotated image"
     if fmt == "JPEG" and mode == "RGB":
         return "ok", ""
     if mode in ("L", "LA"):
@@ -208,21 +271,63 @@ def _decodes_in_tensorflow(path: str) -> str | None:
     return None
 
 
-def convert_image(src: str, dst: Path) -> Path:
-    """Write an RGB JPEG copy of ``src`` at ``dst``, no side over ``MAX_SIDE``."""
+def read_orientation(image) -> int:
+    """The EXIF orientation of an open image, 1 (upright) if none or unreadable."""
+    try:
+        return int(image.getexif().get(ORIENTATION_TAG, 1))
+    except Exception:  # noqa: BLE001 - a damaged EXIF block: the pixels still count
+        return 1
+
+
+def find_value_range(values, mode: str) -> tuple[float, float]:
+    """The pixel values that map to 0 and 255: the bit depth's range when the
+    values fit in it (0-1 for float images, 0-255, 0-65535), else their own."""
+    if mode.startswith("I;16"):
+        return 0.0, 65535.0
+    low, high = float(values.min()), float(values.max())
+    tops = ((1.0,) if mode == "F" else ()) + (255.0, 65535.0)
+    for top in tops:
+        if low >= 0 and high <= top:
+            return 0.0, top
+    return low, max(high, low + 1.0)
+
+
+def convert_to_rgb(image):
+    """An open image as 8-bit RGB, faithfully (01_data, 05_evaluation).
+
+    16-bit and 32-bit pixel values (modes ``I;16*``, ``I``, ``F``) are scaled to
+    0-255 by ``find_value_range``; Pillow's ``convert("RGB")`` would clip every
+    value above 255 to white.
+    """
+    import numpy as np
     from PIL import Image
 
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        values = np.nan_to_num(np.asarray(image, dtype=np.float64))
+        low, high = find_value_range(values, image.mode)
+        scaled = np.rint((values - low) * (255.0 / (high - low)))
+        image = Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8))
+    return image.convert("RGB")
+
+
+def convert_image(src: str, dst: Path) -> Path:
+    """Write an upright RGB JPEG copy of ``src`` at ``dst``, no side over
+    ``MAX_SIDE`` (EXIF orientation applied, see ``convert_to_rgb``)."""
+    from PIL import Image, ImageOps
+
     with Image.open(src) as im:
-        im = im.convert("RGB")
+        im = convert_to_rgb(ImageOps.exif_transpose(im))
         im.thumbnail((MAX_SIDE, MAX_SIDE))
         return write_atomically(dst, lambda tmp: im.save(tmp, "JPEG", quality=95))
 
 
-def _fingerprint(files: list[Path]) -> str:
-    h = hashlib.sha256()
+def _fingerprint(files: list[Path], irregular: list) -> str:
+    h = hashlib.sha256(f"{CHECK_FORMAT}\n".encode())
     for path in files:
         st = path.stat()
         h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for path, reason in irregular:
+        h.update(f"{path}\0{reason}\n".encode())
     return h.hexdigest()
 
 
@@ -230,33 +335,40 @@ def check_dataset(
     data_dir: str | os.PathLike,
     work_dir: str | os.PathLike | None = None,
     progress: bool = True,
+    max_classes: int | None = BINARY_CLASSES,
 ) -> DatasetReport:
     """Check every file of a dataset folder and return the usable ones (01_data).
 
-    Structural problems raise ``DatasetError`` (see ``check_layout``). Files that
-    are not images or do not decode are skipped and listed in the report. CMYK,
-    huge and other unusual images get an RGB JPEG copy under ``work_dir``
-    (the dataset itself is never modified).
+    Structural problems raise ``DatasetError`` (see ``check_layout``; more than
+    ``max_classes`` classes too, two by default: the notebooks 01-06 are
+    binary, ``None`` lists any number). Files that are not images, do not decode
+    or are not regular files are skipped and listed in the report. CMYK, 16-bit,
+    EXIF-rotated, huge and other unusual images get an upright RGB JPEG copy
+    under ``work_dir`` (the dataset itself is never modified).
 
     With a ``work_dir`` the result is remembered there, keyed by the files' names,
-    sizes and modification times, so checking again costs nothing.
+    sizes and modification times, so checking again costs nothing; a
+    remembered result that is unreadable or of another shape is made again.
     """
     data_dir = Path(data_dir).resolve()
-    check_layout(data_dir)
-    listed = {split: list_image_files(data_dir / split) for split in SPLITS}
+    check_layout(data_dir, max_classes)
+    scanned = {split: scan_split(data_dir / split) for split in SPLITS}
+    listed = {split: files for split, (files, _) in scanned.items()}
+    irregular = [entry for split in SPLITS for entry in scanned[split][1]]
     all_files = [Path(p) for split in SPLITS for p in listed[split].paths]
-    key = _fingerprint(all_files)
+    key = _fingerprint(all_files, irregular)
     memo = Path(work_dir) / "dataset_check.json" if work_dir else None
-    if memo and memo.exists():
-        saved = json.loads(memo.read_text())
-        if saved.get("key") == key and saved.get("data_dir") == str(data_dir):
-            report = _report_from_json(saved)
-            if all(Path(p).exists() for f in report.splits.values() for p in f.paths):
-                return report  # else a converted copy was deleted: check again
+    if memo and memo.is_dir():
+        memo = None  # something else is in the cache's place: work without it
+    remembered = memo and read_check_cache(memo, key, data_dir)
+    if remembered:
+        return remembered
 
     from tqdm.auto import tqdm
 
     report = DatasetReport(data_dir, {})
+    report.skipped.extend((os.path.relpath(path, data_dir), reason)
+                          for path, reason in irregular)
     convert_root = Path(work_dir) / "converted" if work_dir else None
     bar = tqdm(total=len(all_files), desc="Checking images", disable=not progress,
                unit="img", mininterval=1.0)
@@ -307,8 +419,25 @@ def _check_usable(report: DatasetReport) -> None:
                 )
 
 
+def read_check_cache(memo: Path, key: str, data_dir: Path) -> DatasetReport | None:
+    """The report remembered in ``memo`` for these files, or ``None``: also when
+    it is unreadable, of another shape, or lists a file that is gone (a cache is
+    a cache: it is made again)."""
+    try:
+        saved = json.loads(memo.read_text())
+        if (saved.get("format"), saved.get("key"), saved.get("data_dir")) != (
+                CHECK_FORMAT, key, str(data_dir)):
+            return None
+        report = _report_from_json(saved)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    paths = [p for files in report.splits.values() for p in files.paths]
+    return report if all(os.path.isfile(p) for p in paths) else None
+
+
 def _report_to_json(report: DatasetReport, key: str) -> dict:
     return {
+        "format": CHECK_FORMAT,
         "key": key,
         "data_dir": str(report.data_dir),
         "splits": {
@@ -322,11 +451,20 @@ def _report_to_json(report: DatasetReport, key: str) -> dict:
 
 
 def _report_from_json(saved: dict) -> DatasetReport:
+    """The report saved by ``_report_to_json``; ``ValueError`` if of another shape."""
     splits = {
-        s: ImageFiles(tuple(v["paths"]), tuple(v["labels"]), tuple(v["class_names"]))
+        s: ImageFiles(tuple(map(str, v["paths"])), tuple(v["labels"]),
+                      tuple(map(str, v["class_names"])))
         for s, v in saved["splits"].items()
     }
-    return DatasetReport(
-        Path(saved["data_dir"]), splits, [tuple(x) for x in saved["skipped"]],
-        Counter(saved["converted"]), Counter(saved["decoder_handles"]),
-    )
+    counts = [Counter({str(k): int(n) for k, n in saved[name].items()})
+              for name in ("converted", "decoder_handles")]
+    skipped = [(str(path), str(reason)) for path, reason in saved["skipped"]]
+    for files in splits.values():
+        n_classes = len(files.class_names)
+        if (len(files.labels) != len(files.paths) or not all(
+                type(y) is int and 0 <= y < n_classes for y in files.labels)):
+            raise ValueError("labels do not match the files and classes")
+    if set(splits) != set(SPLITS):
+        raise ValueError("not the splits of a dataset")
+    return DatasetReport(Path(saved["data_dir"]), splits, skipped, *counts)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .artifacts import write_atomically
-from .checks import IMAGE_EXTENSIONS
+from .checks import IMAGE_EXTENSIONS, convert_to_rgb, describe_irregular
 
 
 def sigmoid(logits):
@@ -75,26 +75,35 @@ def rank_mistakes(labels, probabilities) -> np.ndarray:
 
 
 def expand_paths(source) -> list[Path]:
-    """A path, a list of paths, or a folder (its image files, sorted) as a list."""
+    """A path, a list of paths, or a folder (its image files, sorted) as a list.
+
+    In a folder, an image name that is not a regular file (a named pipe, a
+    broken link) is listed too, so that its prediction says why it was skipped.
+    """
     if isinstance(source, (str, os.PathLike)):
         source = Path(source)
         if source.is_dir():
             return sorted(p for p in source.rglob("*")
-                          if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+                          if not p.is_dir() and p.suffix.lower() in IMAGE_EXTENSIONS)
         return [source]
     return [Path(p) for p in source]
 
 
 def read_image_file(path, image_size: tuple[int, int]) -> np.ndarray:
-    """Any image file (JPEG, PNG, ..., grayscale, RGBA, CMYK) as float32 RGB in
-    [0, 255], resized like the training pipeline. Raises ``ValueError``."""
+    """Any image file (JPEG, PNG, ..., grayscale, RGBA, CMYK, 16-bit) as float32
+    RGB in [0, 255], upright as its EXIF says, resized like the training
+    pipeline. Raises ``ValueError``; a file that is not a regular file (a named
+    pipe would block) is refused without being opened."""
     import tensorflow as tf
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
+    irregular = describe_irregular(path)
+    if irregular:
+        raise ValueError(irregular)
     try:
         with Image.open(path) as im:
             im.load()
-            rgb = np.asarray(im.convert("RGB"))
+            rgb = np.asarray(convert_to_rgb(ImageOps.exif_transpose(im)))
     except UnidentifiedImageError as e:
         raise ValueError("not an image file (or a format Pillow cannot read)") from e
     except Image.DecompressionBombError as e:

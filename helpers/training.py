@@ -6,16 +6,27 @@ interrupted run: ``make_backup`` restores the last completed epoch, and
 ``make_epoch_log`` (Keras' ``CSVLogger`` plus each epoch's seconds) keeps every
 epoch's metrics on disk, so the history is complete even when training resumed
 half-way.
+
+A backup is resumed only by the run that made it: ``prepare_backup`` keeps a
+record of the run (``describe_run``: split, model, epochs, settings) beside it,
+and sets aside, renamed and never deleted, a backup of another run, one without
+a record, or one that a kill left damaged.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import sys
 import time
 from pathlib import Path
+
+from .artifacts import save_json
+
+#: The record of the run a backup belongs to, written beside Keras' files.
+RUN_INFO = "run_info.json"
 
 
 def make_backup(backup_dir: str | os.PathLike):
@@ -23,6 +34,7 @@ def make_backup(backup_dir: str | os.PathLike):
 
     Re-running an interrupted ``fit`` with the same callback continues at the
     epoch after the last completed one; a finished ``fit`` deletes the backup.
+    Call ``prepare_backup`` first: Keras itself resumes any backup it finds.
     """
     import tensorflow as tf
 
@@ -32,11 +44,124 @@ def make_backup(backup_dir: str | os.PathLike):
 
 
 def read_backup_epoch(backup_dir: str | os.PathLike) -> int | None:
-    """The epoch an interrupted run will resume at, or ``None`` if none."""
-    meta = Path(backup_dir) / "training_metadata.json"
-    if not meta.exists():
+    """The epoch an interrupted run will resume at, or ``None`` if none (or if
+    the backup's ``training_metadata.json`` is damaged)."""
+    meta = read_json_or_none(Path(backup_dir) / "training_metadata.json")
+    epoch = meta.get("epoch") if isinstance(meta, dict) else None
+    return epoch if type(epoch) is int else None
+
+
+def read_json_or_none(path: Path):
+    """The JSON in ``path``, or ``None`` if it is missing, unreadable or cut."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    return int(json.loads(meta.read_text())["epoch"])
+
+
+def describe_run(model, split_id: str, epochs: int, initial_epoch: int = 0,
+                 **settings) -> dict:
+    """What makes a training run the same run (03_feature_extraction, 04).
+
+    The split, the epochs, ``settings`` (batch size, learning rate, ...), the
+    optimizer and the model's shape: the number and shapes of its weights and
+    which of them train (not their values, which training changes).
+    """
+    shapes = [[list(w.shape) for w in ws]
+              for ws in (model.weights, model.trainable_weights)]
+    optimizer = getattr(model, "optimizer", None)
+    return {
+        "split_id": split_id, "initial_epoch": int(initial_epoch),
+        "epochs": int(epochs), "settings": settings,
+        "optimizer": type(optimizer).__name__ if optimizer else None,
+        "model": {"weights": len(shapes[0]), "trainable": len(shapes[1]),
+                  "parameters": int(model.count_params()),
+                  "shapes": hashlib.sha256(
+                      json.dumps(shapes).encode()).hexdigest()[:12]},
+    }
+
+
+def prepare_backup(backup_dir: str | os.PathLike,
+                   run_info: dict) -> tuple[int | None, str | None]:
+    """Make ``backup_dir`` ready for ``fit`` with ``make_backup`` (03, 04).
+
+    Returns ``(resume_at, message)``: the epoch the interrupted run resumes
+    after (``None``: from the start) and what to tell the learner (``None``:
+    nothing happened). A backup made by another run (``run_info`` differs), one
+    without a record or a damaged one is set aside, renamed beside it; then
+    ``run_info`` is recorded in ``backup_dir`` for the next time.
+    """
+    backup_dir = Path(backup_dir)
+    info = json.loads(json.dumps(run_info, sort_keys=True, default=str))
+    message = None
+    if backup_dir.exists() or backup_dir.is_symlink():
+        resume_at, problem = judge_backup(backup_dir, info)
+        if problem is None and resume_at is not None:
+            return resume_at, f"Resuming an interrupted run after epoch {resume_at}."
+        if problem is not None:
+            aside = set_aside(backup_dir)
+            message = (
+                f"Not resuming the backup in {backup_dir}: {problem}. It was "
+                f"moved to {aside.name} (delete it if you do not need it); "
+                f"training starts at epoch {info['initial_epoch']}.")
+    save_json(info, backup_dir / RUN_INFO)
+    return None, message
+
+
+def judge_backup(backup_dir: Path, info: dict) -> tuple[int | None, str | None]:
+    """``(epoch, None)`` for a backup of this run, ``(None, None)`` when there is
+    nothing to resume, ``(None, why)`` for one to set aside."""
+    if not backup_dir.is_dir():
+        return None, "it is not a folder"
+    names = {p.name for p in backup_dir.iterdir()}
+    if names <= {RUN_INFO}:
+        return None, None  # interrupted before its first epoch ended
+    saved = read_json_or_none(backup_dir / RUN_INFO)
+    if not isinstance(saved, dict):
+        return None, f"it has no readable record of the run that made it ({RUN_INFO})"
+    if saved != info:
+        return None, f"it was made by another run ({describe_changes(saved, info)})"
+    epoch = read_backup_epoch(backup_dir)
+    if epoch is None or not info["initial_epoch"] < epoch <= info["epochs"]:
+        return None, ("its training_metadata.json is damaged or missing (the run "
+                      "was probably killed while saving)")
+    if not is_readable_hdf5(backup_dir / "latest.weights.h5"):
+        return None, "its latest.weights.h5 is damaged or missing"
+    return epoch, None
+
+
+def describe_changes(old: dict, new: dict, prefix: str = "") -> str:
+    """``"epochs 5, now 2; ..."``: what differs between two run records."""
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            changes.append(describe_changes(a, b, f"{prefix}{key}."))
+        elif a != b:
+            changes.append(f"{prefix}{key} {a}, now {b}")
+    return "; ".join(c for c in changes if c)
+
+
+def is_readable_hdf5(path: Path) -> bool:
+    """Whether ``path`` opens as an HDF5 file (a cut-short one does not)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r"):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def set_aside(path: Path) -> Path:
+    """Rename ``path`` to a free ``<name>.set-aside-<time>`` beside it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        suffix = f"-{n}" if n else ""
+        aside = path.with_name(f"{path.name}.set-aside-{stamp}{suffix}")
+        if not (aside.exists() or aside.is_symlink()):
+            return path.rename(aside)
+    raise FileExistsError(f"no free name to set {path} aside")
 
 
 def make_epoch_log(path: str | os.PathLike, resume: bool) -> list:

@@ -2,7 +2,8 @@
 
     python resumable_fit.py WORK_DIR INITIAL_EPOCH EPOCHS [KILL_AFTER_EPOCH]
 
-Trains a tiny deterministic model with the notebooks' callbacks. With
+Trains a tiny deterministic model with the notebooks' callbacks and backup
+record (``prepare_backup``, as 03 and 04 call it). With
 KILL_AFTER_EPOCH it kills itself with SIGKILL right after that epoch ends, like
 a laptop that dies or a kernel that is killed. Prints the epochs this fit ran.
 """
@@ -39,9 +40,11 @@ class Killer(tf.keras.callbacks.Callback):
 
 
 backup = work / "backup"
-resume = training.read_backup_epoch(backup) is not None
+run_info = training.describe_run(model, "split", epochs, initial_epoch, batch_size=64)
+resume_at, message = training.prepare_backup(backup, run_info)
+resume = resume_at is not None
 log = training.make_epoch_log(work / "log.csv", resume=resume)
 history = model.fit(x, y, batch_size=64, shuffle=False, verbose=0,
                     initial_epoch=initial_epoch, epochs=epochs,
                     callbacks=[training.make_backup(backup), *log, Killer()])
-print(json.dumps({"ran": history.epoch, "resumed": resume}))
+print(json.dumps({"ran": history.epoch, "resumed": resume, "message": message}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -50,3 +52,25 @@ def write_weights(path: Path, alpha: float = 1.0, size: int = 160) -> Path:
     with h5py.File(path, "w") as f:
         legacy_h5_format.save_weights_to_hdf5_group(f, model)
     return path
+
+
+class PipeWatch:
+    """Notices if anyone opens ``fifo`` for reading (and lets them go)."""
+
+    def __init__(self, fifo: Path):
+        self.fifo, self.opened, self.done = fifo, False, threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self):
+        while not self.done.wait(0.05):
+            try:  # succeeds only while a reader waits on the other end
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                continue
+            self.opened = True
+            os.close(fd)  # the reader sees end of file instead of waiting
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(5)

@@ -38,6 +38,8 @@ def test_killed_run_resumes_after_last_completed_epoch(tmp_path, initial_epoch,
     assert resumed.returncode == 0, resumed.stderr
     out = json.loads(resumed.stdout)
     assert out["resumed"] is True
+    assert out["message"] == (
+        f"Resuming an interrupted run after epoch {kill_after + 1}.")
     assert out["ran"] == list(range(kill_after + 1, epochs))  # continues, no restart
     assert training.read_backup_epoch(tmp_path / "run" / "backup") is None
 
