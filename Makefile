@@ -10,7 +10,10 @@ LAB_PORT  ?= 8888
 LAB_TOKEN ?=
 SMOKE_DIR ?= build/smoke
 
-.PHONY: setup lab test unit smoke lint sync execute reproduce benchmark fetch mirror clean
+COLAB_VENV ?= .venv-colab
+
+.PHONY: setup lab test unit smoke lint sync execute reproduce benchmark fetch mirror \
+	clean badges colab-test
 
 setup: $(VENV)/.installed
 
@@ -39,11 +42,28 @@ smoke:
 	$(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider \
 	  $(SMOKE_DIR)/*.ipynb
 
+# The smoke notebooks again, on Google Colab's stock TensorFlow/Keras/numpy
+# (requirements-colab.txt) in a second virtual environment.
+colab-test: $(COLAB_VENV)/.installed
+	$(MAKE) smoke PY=$(COLAB_VENV)/bin/python SMOKE_DIR=build/smoke-colab
+
+$(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
+	python3 -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r requirements-colab.txt
+	$(COLAB_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
 lint:
 	$(PY) -m ruff check .
 
 sync:
 	$(PY) -m jupytext --sync notebooks/*.ipynb
+
+# After changing the repository URL or the version in pyproject.toml.
+badges:
+	$(PY) scripts/badges.py
+	$(PY) -m jupytext --sync notebooks/*.py
 
 execute reproduce:
 	$(PY) scripts/reproduce.py

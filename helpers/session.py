@@ -8,9 +8,9 @@ import warnings
 def setup_notebook() -> None:
     """Readable errors and no known-harmless warnings in a notebook.
 
-    - The project's own errors (assets, dataset, missing artifacts) already say
-      what happened and what to do; they are shown as that message alone, without
-      a stack trace.
+    - The project's own errors (assets, dataset, missing or unusable artifacts,
+      artifacts of another split) already say what happened and what to do;
+      they are shown as that message alone, without a stack trace.
     - Keras warns that ``fit(shuffle=True)`` is ignored for a ``tf.data`` dataset:
       true and harmless here (the training dataset shuffles itself), so hidden.
     Does nothing outside IPython except the warning filter.
@@ -25,7 +25,11 @@ def setup_notebook() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    from .artifacts import ArtifactMismatchError, MissingArtifactError
+    from .artifacts import (
+        ArtifactMismatchError,
+        MissingArtifactError,
+        UnusableArtifactError,
+    )
     from .checks import DatasetError
     from .downloads import AssetError
 
@@ -35,6 +39,34 @@ def setup_notebook() -> None:
         return [message]
 
     shell.set_custom_exc(
-        (AssetError, DatasetError, MissingArtifactError, ArtifactMismatchError),
+        (AssetError, DatasetError, MissingArtifactError, UnusableArtifactError,
+         ArtifactMismatchError),
         handler,
     )
+
+
+#: Seconds the training cells of each notebook took on a 2-core CPU without a
+#: GPU (``make reproduce``, results/reproduce.json of the stored run).
+CPU_TRAINING_SECONDS = {"03": 200, "04": 200, "06": 110}
+
+
+def describe_runtime(notebook: str | None = None) -> str:
+    """Versions, and where training will run (every notebook's setup cell).
+
+    With a GPU, TensorFlow trains there by itself; without one, the message
+    says how long ``notebook``'s training cells took on our 2-core CPU.
+    """
+    import platform
+
+    import keras
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    line = (f"TensorFlow {tf.__version__} | Keras {keras.__version__} | "
+            f"Python {platform.python_version()}")
+    if gpus:
+        return f"{line}\nGPU: {len(gpus)} found, training runs there"
+    seconds = CPU_TRAINING_SECONDS.get(notebook or "")
+    hint = (f": its training cells took about {seconds / 60:.0f} minutes on a "
+            "2-core laptop CPU" if seconds else "")
+    return f"{line}\nno GPU: training runs on the CPU{hint}"

@@ -17,7 +17,24 @@
 
 # %% [markdown]
 # # 1. Data: cats and dogs
-#
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/01_data.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Run in Google Colab</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/01_data.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   View on GitHub</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/01_data.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   Download notebook</a></td>
+# </table>
+
+# %% [markdown]
 # This course follows TensorFlow's *Transfer learning and fine-tuning* tutorial:
 # a MobileNetV2 network trained on ImageNet learns to tell cats from dogs with only
 # 2,000 training images. This first notebook gets the images ready:
@@ -27,6 +44,26 @@
 # 3. build the input pipeline with `tf.data` and look at a few images;
 # 4. carve a test set out of the validation images, **without** the tutorial's leak;
 # 5. save that split, so every later notebook uses exactly the same images.
+
+# %% [markdown]
+# *On Colab*, the next cell installs this course's `helpers` at this
+# notebook's version; anywhere else it does nothing.
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
 
 # %% [markdown]
 # ## Setup
@@ -42,10 +79,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from helpers import artifacts, assets, checks, pipeline, session, splits
+from helpers import artifacts, assets, catchup, checks, pipeline, session, splits
 
 session.setup_notebook()
-print("TensorFlow", tf.__version__, "| Keras", tf.keras.__version__)
+print(session.describe_runtime("01"))
 
 # %% [markdown]
 # ## Parameters
@@ -62,6 +99,7 @@ TEST_FRACTION = 0.2  # share of the validation batches that becomes the test set
 SEED = 123
 ARTIFACTS_DIR = "../artifacts"  # what notebooks hand on; TL_ARTIFACTS_DIR wins
 SHOW_PROGRESS = True
+USE_DRIVE = False  # on Colab: also keep the split in Google Drive across sessions
 
 # %% [markdown]
 # ## Get the dataset
@@ -142,7 +180,7 @@ print(train_dataset.element_spec)
 # %%
 plt.figure(figsize=(10, 10))
 for images, labels in train_dataset.take(1):
-    for i in range(9):
+    for i in range(min(9, len(labels))):  # the tutorial's 9, or a smaller batch
         ax = plt.subplot(3, 3, i + 1)
         plt.imshow(images[i].numpy().astype("uint8"))
         plt.title(class_names[labels[i]])
@@ -230,10 +268,14 @@ if not report.skipped and not report.converted:
 # them go into `split.json` in the artifacts folder. Notebooks 02-06 load it, the
 # way 04 loads the model 03 trained: they never split again, so nothing they
 # change can move an image between validation and test. Each trained model
-# records the split's id, and a notebook that finds another split says so.
+# records the split's id, and a notebook that finds another split says so. With a
+# folder that persists (`TL_PERSIST_DIR`, or Google Drive with `USE_DRIVE`), a
+# copy goes there too, for the next session.
 
 # %%
 split_path = splits.save_split(split, ARTIFACTS_DIR)
+catchup.save_to_persist_dir(ARTIFACTS_DIR, "split",
+                            catchup.get_persist_dir(mount_drive=USE_DRIVE))
 print("saved", split_path.name, "| split id", split.id)
 print({part: len(getattr(split, part)) for part in splits.PARTS})
 assert splits.load_split(ARTIFACTS_DIR).test == split.test

@@ -17,11 +17,48 @@
 
 # %% [markdown]
 # # 2. Data augmentation and rescaling
-#
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/02_augmentation.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Run in Google Colab</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/02_augmentation.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   View on GitHub</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/02_augmentation.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   Download notebook</a></td>
+# </table>
+
+# %% [markdown]
 # With only 2,000 training images, a network can memorise them. *Augmentation*
 # shows it a slightly different version of each image every epoch (flipped,
 # rotated), which acts like more data and reduces overfitting. Then the pixel
 # values must be rescaled to the range MobileNetV2 was trained with.
+
+# %% [markdown]
+# *On Colab*, the next cell installs this course's `helpers` at this
+# notebook's version; anywhere else it does nothing.
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
 
 # %% [markdown]
 # ## Setup
@@ -35,22 +72,37 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from helpers import artifacts, model_parts, pipeline, session, splits
+from helpers import artifacts, catchup, model_parts, pipeline, session, splits
 
 session.setup_notebook()
+print(session.describe_runtime("02"))
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 SEED = 123
 ROTATION = 0.2  # fraction of a full turn: up to +/- 72 degrees
 ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
+CATCH_UP = True  # make what an earlier notebook saves if it is missing
+USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 
 # %% [markdown]
-# The training images, from the split [01_data](01_data.ipynb) saved (run it
-# first: this cell says so if you have not).
+# ## If you start here
+# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
+# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
+# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
+# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
+# says what differs from the full run. With `CATCH_UP = False` it stops and names the
+# notebook to run first.
 
 # %%
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+
+# %% [markdown]
+# The training images, from that split.
+
+# %%
 split = splits.load_split(ARTIFACTS_DIR)
 IMG_SIZE = split.image_size
 train_dataset = pipeline.make_dataset(

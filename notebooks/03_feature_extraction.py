@@ -17,11 +17,48 @@
 
 # %% [markdown]
 # # 3. Feature extraction with a frozen MobileNetV2
-#
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/03_feature_extraction.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Run in Google Colab</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/03_feature_extraction.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   View on GitHub</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/03_feature_extraction.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   Download notebook</a></td>
+# </table>
+
+# %% [markdown]
 # MobileNetV2 learned, from 1.4 million ImageNet photos, to turn an image into
 # features that describe it. We keep those features as they are (the network is
 # *frozen*) and train only a small classifier on top: one weight per feature,
 # 1,281 numbers in all. This is *feature extraction*.
+
+# %% [markdown]
+# *On Colab*, the next cell installs this course's `helpers` at this
+# notebook's version; anywhere else it does nothing.
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
 
 # %% [markdown]
 # ## Setup
@@ -38,6 +75,7 @@ import tensorflow as tf
 from helpers import (
     artifacts,
     assets,
+    catchup,
     model_parts,
     pipeline,
     session,
@@ -46,6 +84,7 @@ from helpers import (
 )
 
 session.setup_notebook()
+print(session.describe_runtime("03"))
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -56,6 +95,8 @@ DROPOUT = 0.2
 WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
 ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
 VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
+CATCH_UP = True  # make what an earlier notebook saves if it is missing
+USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -65,11 +106,24 @@ VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# The split from [01_data](01_data.ipynb) (run it first: this cell says so if you
-# have not), as prefetched datasets. The image size comes with the split.
+# ## If you start here
+# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
+# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
+# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
+# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
+# says what differs from the full run. With `CATCH_UP = False` it stops and names the
+# notebook to run first.
 
 # %%
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+
+# %% [markdown]
+# The split from [01_data](01_data.ipynb), as prefetched datasets. The image size
+# comes with the split.
+
+# %%
 split = splits.load_split(ARTIFACTS_DIR)
 IMG_SIZE = split.image_size
 AUTOTUNE = tf.data.AUTOTUNE
@@ -84,8 +138,14 @@ validation_dataset = pipeline.make_dataset(
 # ## The base model
 # `include_top=False` drops ImageNet's 1000-class classifier and keeps the
 # convolutional part, whose last block outputs a 5x5 grid of 1280 features for a
-# 160x160 image. `weights="imagenet"` loads the ImageNet weights, as in the
-# tutorial. `prepare_weights` makes sure Keras finds them: it puts the file in
+# 160x160 image. That last block is the *bottleneck layer*: the last layer before
+# the network flattens its features into ImageNet's 1000 class scores. Its
+# features are general (shapes, textures, parts of objects), while the layers
+# after it only sort them into ImageNet's classes; so we keep the network up to
+# the bottleneck and put our own classifier after it.
+#
+# `weights="imagenet"` loads the ImageNet weights, as in the tutorial.
+# `prepare_weights` makes sure Keras finds them: it puts the file in
 # the Keras cache first (from a classroom mirror, `TL_MIRROR`, or the tutorial's
 # address) and checks it. With `TL_WEIGHTS` set to a local copy, it returns that
 # file's path instead, and the base loads from there.
@@ -218,9 +278,13 @@ print(f"initial accuracy: {accuracy0:.2f}")
 # %%
 backup_dir = ARTIFACTS_DIR / "backup_feature_extraction"
 log_path = ARTIFACTS_DIR / "feature_extraction_log.csv"
-resume_at = training.read_backup_epoch(backup_dir)
-if resume_at is not None:
-    print(f"Resuming an interrupted run after epoch {resume_at}.")
+run_info = training.describe_run(
+    model, split.id, epochs=INITIAL_EPOCHS, batch_size=BATCH_SIZE, seed=SEED,
+    learning_rate=BASE_LEARNING_RATE, dropout=DROPOUT,
+)
+resume_at, message = training.prepare_backup(backup_dir, run_info)
+if message:  # resuming, or a backup of another run set aside
+    print(message)
 epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
 
 start = time.perf_counter()
@@ -293,6 +357,7 @@ results_path = artifacts.save_results(
     epochs=INITIAL_EPOCHS, initial_loss=loss0, initial_accuracy=accuracy0,
     train_seconds=train_seconds,
 )
+catchup.save_to_persist_dir(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR)
 print("saved", model_path.name, "and", results_path.name)
 
 # %% [markdown]

@@ -17,11 +17,48 @@
 
 # %% [markdown]
 # # 4. Fine-tuning the top of MobileNetV2
-#
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/04_fine_tuning.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Run in Google Colab</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/04_fine_tuning.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   View on GitHub</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/04_fine_tuning.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   Download notebook</a></td>
+# </table>
+
+# %% [markdown]
 # Feature extraction used ImageNet's features as they are. *Fine-tuning* lets the
 # top layers of the base adapt to cats and dogs: we unfreeze them and keep
 # training, slowly, so the ImageNet knowledge is adjusted rather than erased. The
 # lower layers, which detect generic edges and textures, stay frozen.
+
+# %% [markdown]
+# *On Colab*, the next cell installs this course's `helpers` at this
+# notebook's version; anywhere else it does nothing.
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
 
 # %% [markdown]
 # ## Setup
@@ -38,6 +75,7 @@ import tensorflow as tf
 
 from helpers import (
     artifacts,
+    catchup,
     model_parts,
     pipeline,
     plots,
@@ -47,6 +85,7 @@ from helpers import (
 )
 
 session.setup_notebook()
+print(session.describe_runtime("04"))
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -56,6 +95,8 @@ FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
 ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
 VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
+CATCH_UP = True  # make what an earlier notebook saves if it is missing
+USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -65,6 +106,22 @@ VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
+# ## If you start here
+# This notebook needs the model of [03_feature_extraction](03_feature_extraction.ipynb)
+# and the split of [01_data](01_data.ipynb). If they are not in the artifacts folder (a
+# fresh Colab runtime, or you joined the workshop late), this cell takes them from a
+# folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab with
+# `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes them now the quick way (06's
+# cached features) and says what differs from the full run. With `CATCH_UP = False` it
+# stops and names the notebook to run first.
+
+# %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR,
+                     catch_up=CATCH_UP))
+
+# %% [markdown]
 # ## What notebooks 01 and 03 saved
 # The split, and the trained feature-extraction model with its history. If one is
 # missing, the message names the notebook to run first; if 01 was re-run with other
@@ -72,7 +129,6 @@ tf.keras.utils.set_random_seed(SEED)
 # epochs comes from what 03 saved.
 
 # %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 split = splits.load_split(ARTIFACTS_DIR)
 model = artifacts.load_model(
     ARTIFACTS_DIR / "feature_extraction.keras", "03_feature_extraction"
@@ -101,6 +157,12 @@ validation_dataset = pipeline.make_dataset(
 
 # %% [markdown]
 # ## Unfreeze the top layers
+# Why only now, after 03: a freshly initialised head makes large, random errors,
+# and their large gradients would flow into the pretrained layers and destroy what
+# they learned. With the head trained first, the gradients are small and adjust
+# the base gently. Why only the top: early layers learn generic edges and textures
+# that suit any photo; the later ones are the most specific to ImageNet.
+#
 # First unfreeze the whole base, then freeze again every layer below
 # `FINE_TUNE_AT`.
 
@@ -151,8 +213,13 @@ if FINE_TUNE_AT == 100:  # the tutorial's setting
 # %% [markdown]
 # ## Recompile with a lower learning rate
 # A model must be compiled again after `trainable` changes. The learning rate is a
-# tenth of before: large steps would wreck the pretrained weights. The tutorial
-# uses RMSprop here.
+# tenth of before: we now train 1.8 million pretrained weights on 2,000 images,
+# and with large steps "the model could overfit very quickly", as the tutorial
+# warns, or wreck the pretrained weights. The tutorial switches to RMSprop here,
+# which scales each weight's step by the size of its recent gradients, so a few
+# large gradients cannot move the pretrained weights far. (Adam, used in 03, does
+# the same with momentum; both work here.) Overfitting shows in 06's learning
+# curves: training accuracy keeps rising while the validation loss stalls.
 
 # %%
 model.compile(
@@ -184,9 +251,14 @@ moving_mean = bn_layer.moving_mean.numpy()
 
 backup_dir = ARTIFACTS_DIR / "backup_fine_tuning"
 log_path = ARTIFACTS_DIR / "fine_tuning_log.csv"
-resume_at = training.read_backup_epoch(backup_dir)
-if resume_at is not None:
-    print(f"Resuming an interrupted run after epoch {resume_at}.")
+run_info = training.describe_run(
+    model, split.id, epochs=total_epochs, initial_epoch=initial_epoch,
+    batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
+    fine_tune_at=FINE_TUNE_AT,
+)
+resume_at, message = training.prepare_backup(backup_dir, run_info)
+if message:  # resuming, or a backup of another run set aside
+    print(message)
 epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
 
 start = time.perf_counter()
@@ -239,6 +311,7 @@ results_path = artifacts.save_results(
     ARTIFACTS_DIR / "fine_tuning_results.json", split, history=hist_fine,
     epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=train_seconds,
 )
+catchup.save_to_persist_dir(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR)
 print("saved", model_path.name, "and", results_path.name)
 
 # %% [markdown]

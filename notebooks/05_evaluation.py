@@ -17,11 +17,48 @@
 
 # %% [markdown]
 # # 5. Evaluation, and using the model
-#
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/05_evaluation.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Run in Google Colab</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/05_evaluation.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   View on GitHub</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/05_evaluation.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   Download notebook</a></td>
+# </table>
+
+# %% [markdown]
 # The test set was set aside in notebook 01 and never used for training or for
 # choosing anything, so it gives an honest estimate of how the model does on new
 # photos. We measure it, look at what the model gets wrong, try it on our own
 # images, export it for phones, and look at *where* it looks with Grad-CAM.
+
+# %% [markdown]
+# *On Colab*, the next cell installs this course's `helpers` at this
+# notebook's version; anywhere else it does nothing.
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
 
 # %% [markdown]
 # ## Setup
@@ -38,23 +75,48 @@ import tensorflow as tf
 from IPython.display import display
 from PIL import Image
 
-from helpers import artifacts, evaluation, model_parts, pipeline, plots, session, splits
+from helpers import (
+    artifacts,
+    catchup,
+    evaluation,
+    model_parts,
+    pipeline,
+    plots,
+    session,
+    splits,
+)
 
 session.setup_notebook()
+print(session.describe_runtime("05"))
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 OWN_IMAGES = None  # a path, or a folder, of your own photos to classify
 ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
+CATCH_UP = True  # make what an earlier notebook saves if it is missing
+USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 
 # %% [markdown]
-# The fine-tuned model from [04_fine_tuning](04_fine_tuning.ipynb) and the test set
-# from [01_data](01_data.ipynb)'s split. The model must have been trained on that
+# ## If you start here
+# This notebook needs the fine-tuned model of [04_fine_tuning](04_fine_tuning.ipynb) and
+# the split of [01_data](01_data.ipynb). If they are not in the artifacts folder (a
+# fresh Colab runtime, or you joined the workshop late), this cell takes them from a
+# folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab with
+# `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes them now the quick way and says
+# what differs from the full run. With `CATCH_UP = False` it stops and names the
+# notebook to run first.
+
+# %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR, catch_up=CATCH_UP))
+
+# %% [markdown]
+# The fine-tuned model and the test set. The model must have been trained on that
 # split: if 01 was re-run with other settings since, this cell says so (its test
 # images could then include images the model was validated on).
 
 # %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 split = splits.load_split(ARTIFACTS_DIR)
 model = artifacts.load_model(ARTIFACTS_DIR / "fine_tuned.keras", "04_fine_tuning")
 artifacts.check_same_split(
@@ -73,6 +135,21 @@ validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZ
 test_loss, test_accuracy = model.evaluate(test_dataset, verbose=0)
 print(f"Test loss: {test_loss:.4f}")
 print(f"Test accuracy: {test_accuracy:.4f}")
+
+# %% [markdown]
+# ### Why test accuracy sits below validation accuracy
+# Two reasons. The validation set was *watched* during training: the number of
+# epochs, the learning rates and `FINE_TUNE_AT` were chosen (by the tutorial's
+# authors, and by you if you tried settings) because they looked good on it, so
+# its accuracy is slightly optimistic. And 192 test images is a small sample:
+# each image is half a point of accuracy, and the uncertainty of an accuracy
+# measured on *n* images is about `sqrt(p * (1 - p) / n)`.
+
+# %%
+n_test = len(split.test)
+standard_error = (test_accuracy * (1 - test_accuracy) / n_test) ** 0.5
+print(f"{n_test} test images: one image = {100 / n_test:.2f} points; accuracy "
+      f"{test_accuracy:.3f} +/- {standard_error:.3f} (one standard error)")
 
 # %% [markdown]
 # ## Predictions on one batch
@@ -288,6 +365,26 @@ results_path = artifacts.save_results(
             for label, path, p in rows},
 )
 print("saved", results_path.name)
+
+# %% [markdown]
+# ## What we did, and where to go next
+# Two ways to reuse a network trained on ImageNet:
+#
+# - **Feature extraction** (03): freeze the whole base and train a new head on its
+#   features. Fast, needs little data, and hard to overfit: start here, and stop
+#   here when your images look like ImageNet's photos (pets, objects, scenes).
+# - **Fine-tuning** (04): once the head is trained, unfreeze the top of the base
+#   and train on, with a learning rate ten times lower. It adapts the most
+#   specialised features to your classes: worth it with more data, or images
+#   unlike ImageNet's (X-rays, satellite images, drawings). It overfits more
+#   easily: watch the validation loss.
+#
+# Where next: your own classes and folders (more than two classes need a softmax
+# head and `SparseCategoricalCrossentropy`), other bases from
+# `tf.keras.applications` (EfficientNet, ConvNeXt: each with its own
+# `preprocess_input`), TensorFlow Hub / Kaggle models, and the Keras guide
+# "Transfer learning & fine-tuning" for the details of `trainable` and
+# BatchNormalization.
 
 # %% [markdown]
 # ## Exercises

@@ -17,7 +17,24 @@
 
 # %% [markdown]
 # # 6. Going faster (optional)
-#
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/06_going_faster.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Run in Google Colab</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/06_going_faster.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   View on GitHub</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/06_going_faster.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   Download notebook</a></td>
+# </table>
+
+# %% [markdown]
 # On a laptop CPU, notebooks 03 and 04 spend most of their time computing the same
 # thing again and again: a *frozen* layer gives the same output for the same image
 # in every epoch. Computing that output **once** and caching it trains the same
@@ -35,6 +52,26 @@
 # optional fast path; notebooks 03 and 04 stay the tutorial's path, step for step.
 
 # %% [markdown]
+# *On Colab*, the next cell installs this course's `helpers` at this
+# notebook's version; anywhere else it does nothing.
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -48,6 +85,7 @@ import tensorflow as tf
 from helpers import (
     artifacts,
     assets,
+    catchup,
     compat,
     fast,
     model_parts,
@@ -57,6 +95,7 @@ from helpers import (
 )
 
 session.setup_notebook()
+print(session.describe_runtime("06"))
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -70,6 +109,8 @@ AUGMENTED_PASSES = 1  # 1: the plain images; n > 1: n augmented copies of each
 WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
 ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
 VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
+CATCH_UP = True  # make what an earlier notebook saves if it is missing
+USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -79,11 +120,23 @@ VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# The split [01_data](01_data.ipynb) saved (run it first), and the base model,
-# as in notebook 03.
+# ## If you start here
+# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
+# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
+# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
+# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
+# says what differs from the full run. With `CATCH_UP = False` it stops and names the
+# notebook to run first.
 
 # %%
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+
+# %% [markdown]
+# The datasets and the base model, as in notebook 03.
+
+# %%
 split = splits.load_split(ARTIFACTS_DIR)
 IMG_SIZE = split.image_size
 train_images = pipeline.make_dataset(split.train, IMG_SIZE, BATCH_SIZE)
@@ -222,6 +275,20 @@ top_history = top_model.fit(
     verbose=VERBOSE,
 )
 timings["fine_tune_top"] = time.perf_counter() - start
+
+# %% [markdown]
+# ### Overfitting, once the base is unfrozen
+# With 2.2 million weights free to move and the same cached images every epoch,
+# the model can start to memorise the training set: training accuracy climbs
+# towards 1.0 while the validation loss stops falling or rises. The tutorial's
+# warning ("you may get some overfitting") measured on this run:
+
+# %%
+h = top_history.history
+best = min(range(len(h["val_loss"])), key=h["val_loss"].__getitem__)
+print(f"training accuracy: {h['accuracy'][0]:.3f} -> {h['accuracy'][-1]:.3f}")
+print(f"validation loss:   {h['val_loss'][0]:.3f} -> lowest {h['val_loss'][best]:.3f} "
+      f"(fine-tuning epoch {best + 1}) -> {h['val_loss'][-1]:.3f}")
 
 # %% [markdown]
 # ## The result, measured like notebooks 04 and 05

@@ -71,6 +71,27 @@ def _peak(*results) -> int | None:
     return round(max(values)) if values else None
 
 
+def catch_up_seconds(work: Path) -> dict:
+    """What a notebook opened alone costs: 03's and 04's models made the quick
+    way (helpers.catchup) in a fresh folder holding only 01's split."""
+    from helpers import catchup
+
+    folder = work / "catch_up"
+    folder.mkdir()
+    shutil.copyfile(work / "split.json", folder / "split.json")
+    start = time.perf_counter()
+    message = catchup.ensure(folder, "fine_tuning")
+    seconds = time.perf_counter() - start
+    load = lambda name: json.loads((folder / name).read_text())  # noqa: E731
+    return {
+        "seconds": round(seconds, 1),
+        "val_accuracy_after_feature_extraction": load(
+            "feature_extraction_results.json")["history"]["val_accuracy"][-1],
+        "val_accuracy": load("fine_tuning_results.json")["history"]["val_accuracy"][-1],
+        "message": message,
+    }
+
+
 def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
     load = lambda name: json.loads((work / name).read_text())  # noqa: E731
     fe, ft, fast = (load("feature_extraction_results.json"),
@@ -135,6 +156,9 @@ def format_table(r: dict) -> str:
     out.append(f"input pipeline, images/s over {p['images']} training images: "
                f"decode every epoch {p['decode_every_epoch']}, cached "
                f"{p['cache_later_passes']} (first pass {p['cache_first_pass']})")
+    c = r["catch_up_03_04"]
+    out.append(f"catching up 03 and 04 (a notebook opened alone): {c['seconds']} s, "
+               f"validation accuracy {c['val_accuracy']:.4f}")
     out.append(f"fast / default training time: {r['ratio_fast_over_default_seconds']}"
                f"; val accuracy difference: "
                f"{r['val_accuracy_difference_points']:+.2f} points")
@@ -167,6 +191,8 @@ def main(argv=None) -> int:
     parameters = SMOKE if args.smoke else HEADLESS
     seconds = run_notebooks(["01", "03", "04", "06"], parameters, inplace=False)
     results = compare(work, pipeline, seconds)
+    print("catching up 03 and 04 ...", flush=True)
+    results["catch_up_03_04"] = catch_up_seconds(work)
     if args.smoke:
         results["command"] += " (smoke)"
     save_results(results, args.output, format_table(results))

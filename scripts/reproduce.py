@@ -18,7 +18,7 @@ import json
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
     fast = load("fast_path_results.json")
     split = load("split.json")
     results = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "make reproduce",
         "environment": describe_environment(),
         "notebook_seconds": {k: round(v, 1) for k, v in notebook_seconds.items()},

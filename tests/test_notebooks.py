@@ -61,6 +61,28 @@ def test_every_code_cell_follows_prose(ipynb):
     assert not orphans, f"code cells without prose before them: {orphans}"
 
 
+@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_badges_point_at_the_notebook_they_sit_in(ipynb):
+    """Run in Colab, View on GitHub, Download: right after the title, each link
+    naming this notebook at the tag of this version, from pyproject.toml."""
+    import nbformat
+    from badges import BADGE_MARK, read_config
+
+    repository, ref = read_config()
+    nb = nbformat.read(ipynb, as_version=4)
+    assert nb.cells[1].cell_type == "markdown"
+    assert nb.cells[1].source.startswith(BADGE_MARK), "run `make badges`"
+    links = re.findall(r'"(https://[^"]+)"', nb.cells[1].source)
+    links = [u for u in links if not u.endswith(".png")]
+    slug = repository.removeprefix("https://github.com/")
+    assert links == [
+        f"https://colab.research.google.com/github/{slug}/blob/{ref}/notebooks/"
+        f"{ipynb.name}",
+        f"{repository}/blob/{ref}/notebooks/{ipynb.name}",
+        f"https://raw.githubusercontent.com/{slug}/{ref}/notebooks/{ipynb.name}",
+    ]
+
+
 def test_environment_yml_matches_requirements():
     import yaml
 
@@ -159,15 +181,16 @@ def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None
 def test_notebooks_run_out_of_order_say_what_to_run(tmp_path, dataset_dir):
     env = {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
            "TL_DATA_DIR": str(dataset_dir)}
+    no_catch_up = {"CATCH_UP": False}  # (catching up: tests/test_colab.py)
     error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb", env,
-                       ROOT / "notebooks")
+                       ROOT / "notebooks", no_catch_up)
     assert error is not None and error.ename == "MissingArtifactError"
     assert "Run the notebook 01_data first" in error.evalue
     assert len(error.traceback) == 1  # the message, not a stack trace
     error, _ = execute(ROOT / "notebooks" / "01_data.ipynb", env, ROOT / "notebooks")
     assert error is None, error and error.evalue
     error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb", env,
-                       ROOT / "notebooks")
+                       ROOT / "notebooks", no_catch_up)
     assert error is not None and error.ename == "MissingArtifactError"
     assert "Run the notebook 03_feature_extraction first" in error.evalue
 
@@ -231,9 +254,11 @@ def test_only_01_holds_the_split_settings():
 @pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_smoke_switches_or_nbval_comments_in_the_lesson(ipynb):
     import jupytext
+    from badges import SETUP_MARK
 
     nb = jupytext.read(ipynb.with_suffix(".py"))
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                     and not c.source.startswith(SETUP_MARK))
     for plumbing in ("TL_SMOKE", "NBVAL", "TL_VERBOSE", "google.colab"):
         assert plumbing not in code, f"{plumbing} in {ipynb.name}"
 

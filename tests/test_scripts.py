@@ -69,6 +69,9 @@ def test_benchmark_compares_both_paths_and_writes_its_json(tmp_path, smoke_env):
         b["fast_path"]["total_seconds"] / b["default_path"]["total_seconds"],
         rel=0.01)
     assert b["pipeline_images_per_second"]["images"] == 80
+    catch_up = b["catch_up_03_04"]
+    assert catch_up["seconds"] > 0 and 0 <= catch_up["val_accuracy"] <= 1
+    assert "trained both stages now the quick way" in catch_up["message"]
     assert "fast / default training time" in out
 
 

@@ -1,0 +1,145 @@
+"""Colab, simulated: a fresh runtime where ``helpers`` is not installed, a fake
+``google.colab`` module imported at kernel start (as Colab does), the setup cell
+installing the course from a local clone at the notebooks' tag, and notebooks
+opened alone that catch up on, or fetch, what earlier notebooks save."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import nbformat
+import nbrun
+import pytest
+from badges import SETUP_MARK, read_config, setup_cell
+
+ROOT = Path(__file__).resolve().parents[1]
+FAKE_COLAB = '''"""Stand-ins for the parts of google.colab the notebooks may call."""
+'''
+FAKE_DRIVE = '''calls = []
+
+
+def mount(mountpoint, **kwargs):
+    calls.append(mountpoint)
+'''
+FAKE_FILES = '''def upload():
+    raise RuntimeError("files.upload() would block 'Run all' on Colab")
+'''
+
+
+def test_every_notebook_starts_with_the_same_setup_cell():
+    repository, ref = read_config()
+    expected = setup_cell(repository, ref)
+    for path in nbrun.notebook_paths():
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert code[0].source == expected, f"{path.name}: run `make badges`"
+        assert sum(c.source.startswith(SETUP_MARK) for c in code) == 1
+
+
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory):
+    """A kernel like a fresh Colab runtime; returns (kernel name, extra env)."""
+    if subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"],
+                      capture_output=True).returncode != 0:
+        pytest.skip("needs this project as a git checkout")
+    work = tmp_path_factory.mktemp("colab")
+    _, ref = read_config()
+    clone = work / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "tag", "-f", ref], check=True,
+                   capture_output=True)
+    venv = work / "runtime"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
+         "['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
+    # TensorFlow & co. from our environment, as Colab has them preinstalled; a
+    # path line, so the editable install of this project is NOT seen.
+    Path(purelib, "preinstalled.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n")
+    fake = work / "fake"
+    (fake / "google" / "colab").mkdir(parents=True)  # google: a namespace package
+    (fake / "google" / "colab" / "__init__.py").write_text(FAKE_COLAB)
+    (fake / "google" / "colab" / "drive.py").write_text(FAKE_DRIVE)
+    (fake / "google" / "colab" / "files.py").write_text(FAKE_FILES)
+    spec = work / "jupyter" / "kernels" / "fake-colab"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-c", "import google.colab; from ipykernel import "
+                 "kernelapp; kernelapp.launch_new_instance()",
+                 "-f", "{connection_file}"],
+        "display_name": "fake Colab", "language": "python",
+        "env": {"PYTHONPATH": str(fake)},
+    }))
+    check = subprocess.run([str(python), "-c", "import helpers"], cwd=work,
+                           capture_output=True, env={**os.environ, "PYTHONPATH": ""})
+    assert check.returncode != 0, "helpers must not be importable before setup"
+    env = {"JUPYTER_PATH": str(work / "jupyter"),
+           "TL_COURSE_SOURCE": f"git+file://{clone}",
+           # offline: the clone is the only source; build with what is installed
+           "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
+    return "fake-colab", env
+
+
+def run_alone(notebook: str, kernel: str, env: dict, cwd: Path):
+    """Run a notebook top to bottom like "Run all"; return (error, notebook)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
+    nbrun.inject_parameters(nb, nbrun.SMOKE, strict=False)
+    old = dict(os.environ)
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=600, kernel_name=kernel,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    except CellExecutionError:
+        pass
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    errors = [o for c in nb.cells for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return (errors[0] if errors else None), text
+
+
+def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
+                                                            dataset_dir,
+                                                            weights_file):
+    kernel, env = colab
+    base = {**env, "TL_DATA_DIR": str(dataset_dir), "TL_WEIGHTS": str(weights_file),
+            "MPLBACKEND": "Agg"}
+    persist = tmp_path / "drive"
+    empty = tmp_path / "cwd"
+    empty.mkdir()
+
+    # 04 alone on a fresh runtime: installs the course, makes 01's split and
+    # 03's model the quick way, fine-tunes, and keeps its files in the
+    # persistent folder.
+    error, text = run_alone("04_fine_tuning", kernel, {
+        **base, "TL_ARTIFACTS_DIR": str(tmp_path / "a1"),
+        "TL_PERSIST_DIR": str(persist)}, empty)
+    assert error is None, error and (error.ename, error.evalue)
+    assert "installed the course's helpers from git+file://" in text
+    assert "01_data: made the split now" in text
+    assert "03_feature_extraction: trained its model now the quick way" in text
+    assert (persist / "fine_tuned.keras").exists()
+    results = json.loads((tmp_path / "a1" / "feature_extraction_results.json")
+                         .read_text())
+    assert results["made_by"] == "catch-up"  # never a silent substitute
+
+    # 05 on another fresh runtime: everything comes from the persistent folder.
+    error, text = run_alone("05_evaluation", kernel, {
+        **base, "TL_ARTIFACTS_DIR": str(tmp_path / "a2"),
+        "TL_PERSIST_DIR": str(persist)}, empty)
+    assert error is None, error and (error.ename, error.evalue)
+    assert "04_fine_tuning: copied its files from" in text
+    assert "made the split now" not in text
+    assert list(empty.iterdir()) == []  # nothing written into the working folder
