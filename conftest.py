@@ -34,6 +34,7 @@ def pytest_configure(config):
         return
     import synthetic
 
+    os.environ.pop("TL_PERSIST_DIR", None)  # never the developer's own folder
     work = Path(tempfile.mkdtemp(prefix="tl-smoke-"))
     data_dir = synthetic.make_dataset(work / "data")
     weights = synthetic.write_weights(work / "random_mobilenet_v2_no_top.h5")

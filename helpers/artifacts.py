@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -42,9 +43,13 @@ def get_artifacts_dir(default: str | os.PathLike = "../artifacts") -> Path:
 
     ``TL_ARTIFACTS_DIR`` overrides ``default``; the folder is created if needed,
     and a file written and removed there: a folder that is a file or read-only
-    stops here, with the fix, rather than at the first save.
+    stops here, with the fix, rather than at the first save. On Colab a relative
+    ``default`` lands in ``/content``, where the Files panel shows it.
     """
     path = Path(os.environ.get(ARTIFACTS_ENV) or default).expanduser()
+    if (not os.environ.get(ARTIFACTS_ENV) and not path.is_absolute()
+            and "google.colab" in sys.modules):
+        path = Path("/content") / path.name
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):

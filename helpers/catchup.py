@@ -72,13 +72,15 @@ def save_to_persist_dir(artifacts_dir, stage: str, persist_dir) -> None:
 
 
 def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
-           progress: bool = False) -> str:
+           progress: bool = True) -> str:
     """Make sure ``stage``'s artifacts, and the split, are in ``artifacts_dir``
     (02-06); return what was done, for the notebook to print.
 
     Missing files are copied from ``persist_dir``, or with ``catch_up`` made now
     the quick way (and then kept in ``persist_dir`` too); without ``catch_up``
-    a missing one stops with "run <notebook> first".
+    a missing one stops with "run <notebook> first". A split whose images are
+    not on this machine (a new Colab runtime) is re-made on the dataset here,
+    and must come out the same.
     """
     artifacts_dir = Path(artifacts_dir)
 
@@ -93,21 +95,59 @@ def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
     for name in needed:
         names, notebook = STAGES[name]
         if has_stage(artifacts_dir, name):
-            continue
-        if has_stage(persist_dir, name):
+            pass
+        elif has_stage(persist_dir, name):
             for file in names:
                 artifacts.write_atomically(
                     artifacts_dir / file,
                     lambda tmp, f=file: shutil.copyfile(Path(persist_dir) / f, tmp))
             done.append(f"{notebook}: copied its files from {persist_dir}")
-            continue
-        if not catch_up:
-            artifacts.require_artifact(artifacts_dir / names[0], notebook)
-        done.append(_catch_up(artifacts_dir, name, progress))
-        made = [n for n in STAGES if has_stage(artifacts_dir, n)]
-        for made_stage in made if persist_dir else ():
-            save_to_persist_dir(artifacts_dir, made_stage, persist_dir)
+        else:
+            if not catch_up:
+                for file in names:
+                    artifacts.require_artifact(artifacts_dir / file, notebook)
+            done.append(_catch_up(artifacts_dir, name, progress))
+            made = [name] if name != "fine_tuning" else [
+                n for n in ("feature_extraction", "fine_tuning")
+                if _made_by_catch_up(artifacts_dir, n)]
+            for made_stage in made if persist_dir else ():
+                save_to_persist_dir(artifacts_dir, made_stage, persist_dir)
+        if name == "split":
+            done.append(rebase_split(artifacts_dir, progress))
+    done = [line for line in done if line]
     return "\n".join(done) or f"found what {STAGES[stage][1]} saved in {artifacts_dir}"
+
+
+def _made_by_catch_up(artifacts_dir: Path, stage: str) -> bool:
+    names, notebook = STAGES[stage]
+    path = artifacts_dir / names[1]
+    return path.exists() and artifacts.load_json(path, notebook).get(
+        "made_by") == "catch-up"
+
+
+def rebase_split(artifacts_dir, progress: bool = True) -> str:
+    """If the split's images are not here, get the dataset and make the split
+    again with its saved settings; it must list the same files (same id).
+    Returns what was done ("" when nothing was needed)."""
+    try:
+        splits.load_split(artifacts_dir)
+        return ""
+    except splits.SplitImagesMissingError:
+        pass  # the images are not here: made again below
+    saved = artifacts.load_json(Path(artifacts_dir) / "split.json", "01_data")
+    report = checks.check_dataset(assets.get_dataset_dir(progress),
+                                  work_dir=artifacts_dir, progress=progress)
+    settings = saved["settings"]
+    split = splits.make_split(report, tuple(saved["image_size"]),
+                              settings["test_fraction"], settings["seed"])
+    if split.id != saved["id"]:
+        raise artifacts.ArtifactMismatchError(
+            f"The split in {artifacts_dir} (id {saved['id']}) lists images that "
+            f"are not on this machine, and the dataset here splits differently "
+            f"(id {split.id}): it is another dataset. Run 01_data on this one.")
+    splits.save_split(split, artifacts_dir)
+    return (f"01_data: the split's images were not on this machine; got the "
+            f"dataset and made the same split again (id {split.id})")
 
 
 def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
@@ -124,8 +164,8 @@ def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
         out = train_quickly(split, assets.prepare_weights(progress=progress),
                             artifacts_dir, fine_tune=False)
         return (f"03_feature_extraction: trained its model now the quick way (06's "
-                f"cached features: the same layers, optimizer and epochs, but each "
-                f"image augmented once, not every epoch) in "
+                f"cached features: the same layers, optimizer and epochs, but "
+                f"without augmentation) in "
                 f"{time.perf_counter() - start:.0f} s; validation accuracy "
                 f"{out['feature_extraction']:.4f}")
     # fine_tuning: from 03's model if there is one, else both stages at once
@@ -134,8 +174,8 @@ def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
     made = ("03_feature_extraction and 04_fine_tuning: trained both stages"
             if "feature_extraction" in out else "04_fine_tuning: fine-tuned 03's model")
     return (f"{made} now the quick way (06's cached activations: the same layers, "
-            f"optimizers and epochs, but each image augmented once, not every "
-            f"epoch) in {time.perf_counter() - start:.0f} s; validation accuracy "
+            f"optimizers and epochs, but without augmentation) in "
+            f"{time.perf_counter() - start:.0f} s; validation accuracy "
             f"{out['fine_tuning']:.4f}")
 
 

@@ -149,6 +149,13 @@ def format_predictions(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def uploaded_files(value) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of a FileUpload value, ipywidgets 7 (Colab) or 8."""
+    if isinstance(value, dict):  # ipywidgets 7: {name: {"content": ...}}
+        return [(name, bytes(f["content"])) for name, f in value.items()]
+    return [(f["name"], bytes(f["content"])) for f in value]
+
+
 def make_upload_widget(model, class_names, image_size, upload_dir):
     """A file picker that predicts the photos you choose (05_evaluation).
 
@@ -160,17 +167,17 @@ def make_upload_widget(model, class_names, image_size, upload_dir):
 
     upload = widgets.FileUpload(accept="image/*", multiple=True)
     output = widgets.Output()
-
-    def files_of(value):
-        if isinstance(value, dict):  # ipywidgets 7: {name: {"content": ...}}
-            return [(name, f["content"]) for name, f in value.items()]
-        return [(f["name"], f["content"]) for f in value]
+    if "google.colab" in sys.modules:  # Colab's widgets drop files of 1 MB or more
+        with output:
+            sys.stdout.write("On Colab, photos over 1 MB may not arrive here: put "
+                             "them in the Files panel and set OWN_IMAGES to "
+                             "their path instead.\n")
 
     def on_upload(change):
         folder = Path(upload_dir)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name, content in files_of(change["new"]):
+        for name, content in uploaded_files(change["new"]):
             path = folder / os.path.basename(name)
             write_atomically(path, lambda tmp, c=content: Path(tmp).write_bytes(
                 bytes(c)))

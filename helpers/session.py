@@ -45,9 +45,9 @@ def setup_notebook() -> None:
     )
 
 
-#: Seconds the training cells of each notebook took on a 2-core CPU without a
-#: GPU (``make reproduce``, results/reproduce.json of the stored run).
-CPU_TRAINING_SECONDS = {"03": 200, "04": 200, "06": 110}
+#: Seconds the training cells of each notebook took on our 2-core CPU without a
+#: GPU (``make reproduce``: train_seconds in results/reproduce.json, 2026-11-28).
+CPU_TRAINING_SECONDS = {"03": 199, "04": 203, "06": 124}
 
 
 def describe_runtime(notebook: str | None = None) -> str:

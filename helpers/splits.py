@@ -19,10 +19,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .artifacts import MissingArtifactError, load_json, save_json
+from .artifacts import (
+    MissingArtifactError,
+    UnusableArtifactError,
+    load_json,
+    save_json,
+)
 from .checks import DatasetReport, ImageFiles
 
 SPLIT_FILE = "split.json"
+
+
+class SplitImagesMissingError(MissingArtifactError):
+    """split.json lists images that are not on this machine."""
+
+
 #: The tutorial cuts its test set in batches of 32 (``take(val_batches // 5)``);
 #: the test set has as many images, whatever batch size training uses later.
 TEST_BATCH = 32
@@ -53,7 +64,7 @@ class Split:
         for part in PARTS:
             files = getattr(self, part)
             for path, label in zip(files.paths, files.labels):
-                rel = os.path.relpath(path, self.data_dir)
+                rel = _relative(path, self.data_dir)
                 h.update(f"{part}\0{rel}\0{label}\n".encode())
         h.update(repr(tuple(self.image_size)).encode())
         return h.hexdigest()[:12]
@@ -108,7 +119,10 @@ def save_split(split: Split, artifacts_dir: str | os.PathLike) -> Path:
 
 
 def _relative(path: str, root: str) -> str:
-    rel = os.path.relpath(path, root)
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # Windows: another drive
+        return path
     return path if rel.startswith("..") else Path(rel).as_posix()
 
 
@@ -129,14 +143,14 @@ def load_split(artifacts_dir: str | os.PathLike) -> Split:
         split = Split(**parts, image_size=tuple(saved["image_size"]),
                       settings=dict(saved["settings"]), data_dir=root)
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-        raise MissingArtifactError(
+        raise UnusableArtifactError(
             f"{path} is damaged ({type(e).__name__}: {e}). Run the notebook "
             f"{NOTEBOOK} again: it writes this file."
         ) from e
     missing = [p for name in PARTS for p in getattr(split, name).paths
                if not os.path.exists(p)]
     if missing:
-        raise MissingArtifactError(
+        raise SplitImagesMissingError(
             f"{path} lists {len(missing)} image files that do not exist here "
             f"(the first: {missing[0]}). The dataset moved or is not on this "
             f"machine: run the notebook {NOTEBOOK} again, then this notebook."

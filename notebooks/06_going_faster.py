@@ -47,9 +47,11 @@
 #   cache their activations, and train only the top of the base and the head.
 #
 # **The price:** each image passes through the frozen layers once, so the random
-# flip and rotation no longer change every epoch. `AUGMENTED_PASSES` caches several
-# augmented copies (more time, more memory, more variety). This notebook is the
-# optional fast path; notebooks 03 and 04 stay the tutorial's path, step for step.
+# flip and rotation cannot change every epoch. With `AUGMENTED_PASSES = 1` the
+# images are cached as they are, without augmentation; `AUGMENTED_PASSES = n`
+# caches n augmented copies of each (more time, more memory, more variety). This
+# notebook is the optional fast path; notebooks 03 and 04 stay the tutorial's path,
+# step for step.
 
 # %% [markdown]
 # *On Colab*, the next cell installs this course's `helpers` at this

@@ -6,7 +6,7 @@ import pytest
 import synthetic
 
 ENV_VARS = ("TL_DATA_DIR", "TL_WEIGHTS", "TL_MIRROR", "TL_DATA_URL",
-            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR")
+            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_PERSIST_DIR")
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def colab(tmp_path_factory):
                    capture_output=True)
     venv = work / "runtime"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
          "['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
@@ -113,8 +113,11 @@ def run_alone(notebook: str, kernel: str, env: dict, cwd: Path):
 def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
                                                             dataset_dir,
                                                             weights_file):
+    import shutil
+
     kernel, env = colab
-    base = {**env, "TL_DATA_DIR": str(dataset_dir), "TL_WEIGHTS": str(weights_file),
+    data = shutil.copytree(dataset_dir, tmp_path / "data_first_runtime")
+    base = {**env, "TL_DATA_DIR": str(data), "TL_WEIGHTS": str(weights_file),
             "MPLBACKEND": "Agg"}
     persist = tmp_path / "drive"
     empty = tmp_path / "cwd"
@@ -135,11 +138,56 @@ def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
                          .read_text())
     assert results["made_by"] == "catch-up"  # never a silent substitute
 
-    # 05 on another fresh runtime: everything comes from the persistent folder.
+    # 05 on another fresh runtime, where the dataset lands elsewhere: the split
+    # and the model come from the persistent folder, the split is re-made on
+    # the images here and must come out the same.
+    moved = data.rename(tmp_path / "data_second_runtime")
     error, text = run_alone("05_evaluation", kernel, {
-        **base, "TL_ARTIFACTS_DIR": str(tmp_path / "a2"),
+        **base, "TL_DATA_DIR": str(moved), "TL_ARTIFACTS_DIR": str(tmp_path / "a2"),
         "TL_PERSIST_DIR": str(persist)}, empty)
     assert error is None, error and (error.ename, error.evalue)
     assert "04_fine_tuning: copied its files from" in text
+    assert "made the same split again" in text
     assert "made the split now" not in text
     assert list(empty.iterdir()) == []  # nothing written into the working folder
+
+
+def test_drive_is_mounted_only_when_asked_and_only_on_colab(monkeypatch, tmp_path):
+    import types
+
+    from helpers import catchup
+
+    monkeypatch.delenv("TL_PERSIST_DIR", raising=False)
+    assert catchup.get_persist_dir(mount_drive=True) is None  # not on Colab
+    mounted = []
+    drive = types.SimpleNamespace(mount=mounted.append)
+    colab = types.ModuleType("google.colab")
+    colab.drive = drive
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    assert catchup.get_persist_dir(mount_drive=False) is None and not mounted
+    folder = catchup.get_persist_dir(mount_drive=True, drive_root=str(tmp_path))
+    assert mounted == [str(tmp_path)]
+    assert folder == tmp_path / "MyDrive" / "transfer-learning-course" / "artifacts"
+    monkeypatch.setenv("TL_PERSIST_DIR", str(tmp_path / "mine"))
+    assert catchup.get_persist_dir(mount_drive=True) == tmp_path / "mine"
+
+
+def test_without_catch_up_a_half_saved_stage_stops_and_is_kept(tmp_path, report_split):
+    """03 killed between its two saves: the model is there, its results are not.
+    With CATCH_UP = False nothing is made or replaced; the message names 03."""
+    from helpers import artifacts, catchup
+
+    (tmp_path / "feature_extraction.keras").write_bytes(b"the learner's model")
+    with pytest.raises(artifacts.MissingArtifactError,
+                       match="feature_extraction_results.json.*03_feature_extraction"):
+        catchup.ensure(tmp_path, "feature_extraction", catch_up=False)
+    assert (tmp_path / "feature_extraction.keras").read_bytes() == (
+        b"the learner's model")
+
+
+@pytest.fixture
+def report_split(tmp_path, dataset_dir):
+    from helpers import checks, splits
+
+    report = checks.check_dataset(dataset_dir, work_dir=tmp_path, progress=False)
+    splits.save_split(splits.make_split(report, (160, 160), 0.2, 123), tmp_path)

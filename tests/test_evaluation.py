@@ -95,3 +95,36 @@ def test_tflite_export_agrees_with_keras(tiny_model, tmp_path):
                                    evaluation.sigmoid(keras_logits), atol=tol)
     sizes = [(tmp_path / f"m{q}.tflite").stat().st_size for q in (False, True)]
     assert sizes[1] < sizes[0] / 2.5  # int8 weights
+
+
+def test_uploads_are_read_in_both_widget_versions_and_stay_in_their_folder(
+        tiny_model, tmp_path, capsys):
+    import datetime
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 180), (200, 90, 60)).save(buffer, "JPEG")
+    photo = buffer.getvalue()
+    v7 = {"cat.jpg": {"content": memoryview(photo), "metadata": {}}}
+    v8 = ({"name": "cat.jpg", "content": memoryview(photo), "size": len(photo)},)
+    assert evaluation.uploaded_files(v7) == evaluation.uploaded_files(v8) == [
+        ("cat.jpg", photo)]
+
+    box = evaluation.make_upload_widget(tiny_model, ("cats", "dogs"), (160, 160),
+                                        tmp_path / "uploads")
+    upload = box.children[0]
+    now = datetime.datetime.now(datetime.UTC)
+    upload.value = (  # what a learner's browser sends; the second name is hostile
+        {"name": "cat.jpg", "type": "image/jpeg", "size": len(photo),
+         "content": memoryview(photo), "last_modified": now},
+        {"name": "../../escape.jpg", "type": "image/jpeg", "size": 4,
+         "content": memoryview(b"text"), "last_modified": now},
+    )
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "cat.jpg", "escape.jpg"]
+    assert all(p.parent == tmp_path / "uploads" for p in tmp_path.rglob("*.jpg"))
+    out = capsys.readouterr().out
+    assert "cat.jpg" in out and ("cats (" in out or "dogs (" in out)
+    assert "escape.jpg" in out and "error:" in out

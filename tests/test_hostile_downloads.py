@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import socket
 import threading
@@ -225,6 +226,7 @@ def test_progress_moves_with_each_small_read(tmp_path, monkeypatch):
     assert len(updates) >= 2 and sum(updates) == len(body)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes (Windows)")
 def test_a_local_named_pipe_is_not_opened(tmp_path, monkeypatch):
     import os
 
