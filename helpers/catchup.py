@@ -11,6 +11,9 @@ labelled cell. In order, it
    models by 06's cached-features path (``train_quickly``). The message says so,
    and what differs from the full run. Never silently: the results JSON records
    ``"made_by": "catch-up"``.
+
+(Over 250 lines: 06's whole fast path is here as one function, ``train_quickly``,
+beside the fetch-or-make logic that calls it.)
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ log_path = ARTIFACTS_DIR / "fine_tuning_log.csv"
 run_info = training.describe_run(
     model, split.id, epochs=total_epochs, initial_epoch=initial_epoch,
     batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
-    fine_tune_at=FINE_TUNE_AT,
+    fine_tune_at=FINE_TUNE_AT, started_from=history,  # 03's run, epoch by epoch
 )
 resume_at, message = training.prepare_backup(backup_dir, run_info)
 if message:  # resuming, or a backup of another run set aside
