@@ -212,7 +212,9 @@ def check_layout(data_dir: str | os.PathLike,
             f"{max_classes} classes (one logit: a third class would be trained as "
             f"label 2 of a two-class loss). Keep {max_classes} class folders in "
             "both train/ and validation/ (move the others out of the dataset "
-            "folder), or use a later multi-class notebook."
+            "folder); for more classes the model needs a softmax head with one "
+            "output per class and SparseCategoricalCrossentropy (05's 'where to "
+            "go next')."
         )
     return tuple(classes["train"])
 

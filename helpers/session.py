@@ -46,8 +46,9 @@ def setup_notebook() -> None:
 
 
 #: Seconds the training cells of each notebook took on our 2-core CPU without a
-#: GPU (``make reproduce``: train_seconds in results/reproduce.json, 2026-11-28).
-CPU_TRAINING_SECONDS = {"03": 199, "04": 203, "06": 124}
+#: GPU (``make benchmark``: results/benchmark.json of 2026-11-29, training seconds
+#: of 03, 04 and the fast path of 06).
+CPU_TRAINING_SECONDS = {"03": 220, "04": 263, "06": 121}
 
 
 def describe_runtime(notebook: str | None = None) -> str:

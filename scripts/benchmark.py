@@ -172,9 +172,22 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true",
                         help="the smoke configuration: checks the script, "
                         "measures nothing worth keeping")
+    parser.add_argument("--catch-up-only", action="store_true",
+                        help="measure only catching up 03 and 04, in the --work "
+                        "folder of a full run, and update that entry of --output")
     args = parser.parse_args(argv)
 
     from nbrun import HEADLESS, SMOKE, run_notebooks, save_results
+
+    if args.catch_up_only:
+        work = Path(args.work).resolve()
+        shutil.rmtree(work / "catch_up", ignore_errors=True)
+        os.environ["TL_ARTIFACTS_DIR"] = str(work)
+        results = json.loads(Path(args.output).read_text())
+        results["catch_up_03_04"] = catch_up_seconds(work)
+        results["catch_up_03_04"]["command"] = "make benchmark ARGS=--catch-up-only"
+        save_results(results, args.output, format_table(results))
+        return 0
 
     work = Path(args.work).resolve()  # kernels run in notebooks/: absolute path
     marker = work / ".benchmark-work"
