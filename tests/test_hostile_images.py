@@ -220,7 +220,7 @@ def test_a_third_class_stops_01_but_can_be_listed(tmp_path):
     text = str(err.value)
     assert "has 3 class folders ['birds', 'cats', 'dogs']" in text
     assert "notebooks 01-06 train a classifier of 2 classes" in text
-    assert "Keep 2 class folders" in text and "multi-class notebook" in text
+    assert "Keep 2 class folders" in text and "softmax head" in text
     assert not (tmp_path / "work").exists()  # stopped before writing anything
     report = checks.check_dataset(root, work_dir=tmp_path / "work", progress=False,
                                   max_classes=None)
