@@ -112,23 +112,14 @@ def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
             if not catch_up:
                 for file in names:
                     artifacts.require_artifact(artifacts_dir / file, notebook)
-            done.append(_catch_up(artifacts_dir, name, progress))
-            made = [name] if name != "fine_tuning" else [
-                n for n in ("feature_extraction", "fine_tuning")
-                if _made_by_catch_up(artifacts_dir, n)]
+            message, made = _catch_up(artifacts_dir, name, progress)
+            done.append(message)
             for made_stage in made if persist_dir else ():
                 save_to_persist_dir(artifacts_dir, made_stage, persist_dir)
         if name == "split":
             done.append(rebase_split(artifacts_dir, progress))
     done = [line for line in done if line]
     return "\n".join(done) or f"found what {STAGES[stage][1]} saved in {artifacts_dir}"
-
-
-def _made_by_catch_up(artifacts_dir: Path, stage: str) -> bool:
-    names, notebook = STAGES[stage]
-    path = artifacts_dir / names[1]
-    return path.exists() and artifacts.load_json(path, notebook).get(
-        "made_by") == "catch-up"
 
 
 def rebase_split(artifacts_dir, progress: bool = True) -> str:
@@ -156,7 +147,9 @@ def rebase_split(artifacts_dir, progress: bool = True) -> str:
             f"dataset and made the same split again (id {split.id})")
 
 
-def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
+def _catch_up(artifacts_dir: Path, stage: str,
+              progress: bool) -> tuple[str, list[str]]:
+    """Make ``stage`` now; return the message and the stages it made."""
     start = time.perf_counter()
     if stage == "split":
         report = checks.check_dataset(assets.get_dataset_dir(progress),
@@ -164,7 +157,7 @@ def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
         splits.save_split(splits.make_split(report, IMG_SIZE, TEST_FRACTION, SEED),
                           artifacts_dir)
         return (f"01_data: made the split now with 01's default settings "
-                f"({time.perf_counter() - start:.0f} s)")
+                f"({time.perf_counter() - start:.0f} s)"), ["split"]
     split = splits.load_split(artifacts_dir)
     if stage == "feature_extraction":
         out = train_quickly(split, assets.prepare_weights(progress=progress),
@@ -173,7 +166,7 @@ def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
                 f"cached features: the same layers, optimizer and epochs, but "
                 f"without augmentation) in "
                 f"{time.perf_counter() - start:.0f} s; validation accuracy "
-                f"{out['feature_extraction']:.4f}")
+                f"{out['feature_extraction']:.4f}"), list(out)
     # fine_tuning: from 03's model if there is one, else both stages at once
     out = train_quickly(split, assets.prepare_weights(progress=progress),
                         artifacts_dir, fine_tune=True,
@@ -184,7 +177,7 @@ def _catch_up(artifacts_dir: Path, stage: str, progress: bool) -> str:
             f"and optimizers, but without augmentation and with "
             f"{CATCH_UP_FINE_TUNE_EPOCHS} fine-tuning epochs instead of 10) in "
             f"{time.perf_counter() - start:.0f} s; validation accuracy "
-            f"{out['fine_tuning']:.4f}")
+            f"{out['fine_tuning']:.4f}"), list(out)
 
 
 def train_quickly(split, weights, artifacts_dir, fine_tune: bool = True,
@@ -192,7 +185,8 @@ def train_quickly(split, weights, artifacts_dir, fine_tune: bool = True,
                   fine_tune_at: int = 100, batch_size: int = 32, seed: int = 123,
                   learning_rate: float = 1e-4, verbose: int = 0) -> dict:
     """06_going_faster's recipe as one function: save 03's model (and with
-    ``fine_tune``, 04's) as those notebooks would; return validation accuracies.
+    ``fine_tune``, 04's) as those notebooks would; return the final validation
+    accuracy of each stage it made, keyed by stage.
 
     A feature-extraction model already in ``artifacts_dir`` is fine-tuned as it
     is, never replaced.
