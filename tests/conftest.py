@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import synthetic
+from harness import serve_folder
 
 ENV_VARS = ("TL_DATA_DIR", "TL_WEIGHTS", "TL_MIRROR", "TL_DATA_URL",
             "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_PERSIST_DIR")
@@ -15,6 +16,15 @@ def clean_env(monkeypatch, tmp_path):
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real HTTP server on 127.0.0.1 serving tmp_path/www: (folder, base URL)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    with serve_folder(root) as url:
+        yield root, url
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import http.server
 import re
 import socket
@@ -15,25 +14,6 @@ import pytest
 import synthetic
 
 from helpers import assets, checks
-
-
-@pytest.fixture
-def server(tmp_path):
-    """A real HTTP server on 127.0.0.1 serving tmp_path/www; yields its base URL."""
-    root = tmp_path / "www"
-    root.mkdir()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def zip_folder(folder: Path, zip_path: Path, prefix: str = assets.DATASET_NAME):

@@ -16,6 +16,7 @@ import nbformat
 import nbrun
 import pytest
 from badges import SETUP_MARK, read_config, setup_cell
+from harness import execute, output_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_COLAB = '''"""Stand-ins for the parts of google.colab the notebooks may call."""
@@ -88,26 +89,10 @@ def colab(tmp_path_factory):
 
 
 def run_alone(notebook: str, kernel: str, env: dict, cwd: Path):
-    """Run a notebook top to bottom like "Run all"; return (error, notebook)."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
-    nbrun.inject_parameters(nb, nbrun.SMOKE, strict=False)
-    old = dict(os.environ)
-    os.environ.update(env)
-    try:
-        NotebookClient(nb, timeout=600, kernel_name=kernel,
-                       resources={"metadata": {"path": str(cwd)}}).execute()
-    except CellExecutionError:
-        pass
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
-    errors = [o for c in nb.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
-    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    return (errors[0] if errors else None), text
+    """Run a notebook top to bottom like "Run all"; return (error, printed text)."""
+    error, nb = execute(ROOT / "notebooks" / f"{notebook}.ipynb", env, cwd,
+                        kernel=kernel)
+    return error, output_text(nb)
 
 
 def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,

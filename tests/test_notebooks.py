@@ -18,6 +18,7 @@ from pathlib import Path
 import nbrun
 import pytest
 import synthetic
+from harness import execute, output_text, serve_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -151,33 +152,6 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
         proc.wait(timeout=30)
 
 
-def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None):
-    """Run a notebook in a fresh kernel, stopping at the first error; return
-    (error output or None, notebook). ``parameters`` are injected as papermill
-    does (the smoke configuration by default)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    nb = nbformat.read(notebook, as_version=4)
-    nbrun.inject_parameters(nb, {**nbrun.SMOKE, **(parameters or {})}, strict=False)
-    old = dict(os.environ)
-    os.environ.update(env)
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(cwd)}}).execute()
-    except CellExecutionError:
-        pass
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.output_type == "error":
-                return out, nb
-    return None, nb
-
-
 def test_notebooks_run_out_of_order_say_what_to_run(tmp_path, dataset_dir):
     env = {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
            "TL_DATA_DIR": str(dataset_dir)}
@@ -281,36 +255,21 @@ def test_offline_first_notebook_gives_an_actionable_message(tmp_path):
 
 def test_first_notebook_runs_through_the_download_path(tmp_path):
     """A loopback mirror serving a dataset zip: 01 downloads, extracts, runs."""
-    import functools
-    import http.server
-    import threading
-
     www = tmp_path / "www"
     src = synthetic.make_dataset(tmp_path / "src")
     www.mkdir()
     with zipfile.ZipFile(www / "cats_and_dogs_filtered.zip", "w") as zf:
         for path in sorted(src.rglob("*.jpg")):
             zf.write(path, f"cats_and_dogs_filtered/{path.relative_to(src)}")
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(www))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with serve_folder(www) as url:
         error, nb = execute(
             ROOT / "notebooks" / "01_data.ipynb",
             {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-             "KERAS_HOME": str(tmp_path / "keras"),
-             "TL_MIRROR": f"http://127.0.0.1:{httpd.server_address[1]}"},
+             "KERAS_HOME": str(tmp_path / "keras"), "TL_MIRROR": url},
             ROOT / "notebooks",
         )
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert error is None, error and error.evalue
-    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    text = output_text(nb)
     assert "train         80 images (cats 40, dogs 40)" in text
     assert "our split:        0 test images also in validation" in text
     assert (tmp_path / "keras/datasets/cats_and_dogs_filtered/.complete").exists()

@@ -3,30 +3,11 @@ library does with a download that was cut off, shown on loopback."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import threading
 
 import pytest
 
 from helpers import downloads
-
-
-@pytest.fixture
-def server(tmp_path):
-    root = tmp_path / "www"
-    root.mkdir()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def test_get_file_trusts_a_file_cut_off_by_a_killed_download(server, tmp_path):

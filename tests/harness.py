@@ -1,0 +1,62 @@
+"""What several test files need: a loopback web server for a folder, and a
+notebook run that stops at its first error."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import nbrun
+
+
+@contextlib.contextmanager
+def serve_folder(root: Path):
+    """A real HTTP server on 127.0.0.1 serving ``root``; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None,
+            kernel: str = "python3"):
+    """Run a notebook in a fresh kernel, stopping at the first error; return
+    (error output or None, notebook). ``parameters`` are injected as papermill
+    does, over the smoke configuration."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(notebook, as_version=4)
+    nbrun.inject_parameters(nb, {**nbrun.SMOKE, **(parameters or {})}, strict=False)
+    old = dict(os.environ)
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=600, kernel_name=kernel,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    except CellExecutionError:
+        pass
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    errors = [o for c in nb.cells for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    return (errors[0] if errors else None), nb
+
+
+def output_text(nb) -> str:
+    """Everything the notebook's cells printed."""
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
