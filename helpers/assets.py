@@ -11,7 +11,8 @@ comes from, first match wins:
 ``TL_WEIGHTS_URL``     weights URL(s), tried in order
 ``TL_MIRROR``          a base URL serving both files by their file names
                        (an instructor's ``python -m http.server``), tried first
-(none of these)        the tutorial's URLs, downloaded once into the Keras cache
+(none of these)        the tutorial's URLs (the dataset has two), downloaded once
+                       into the Keras cache
 =====================  =====================================================
 
 The weights land where ``weights="imagenet"`` looks for them
@@ -37,7 +38,13 @@ __all__ = ["AssetError", "get_dataset_dir", "prepare_weights", "verify_weights"]
 
 DATASET_NAME = "cats_and_dogs_filtered"
 DATASET_ZIP = f"{DATASET_NAME}.zip"
-DATASET_URL = f"https://storage.googleapis.com/mledu-datasets/{DATASET_ZIP}"
+#: The dataset's addresses, tried in order: the one the course's tutorial version
+#: uses, then the one tensorflow.org's newer tutorial uses (the same zip).
+DATASET_URLS = (
+    f"https://storage.googleapis.com/mledu-datasets/{DATASET_ZIP}",
+    "https://storage.googleapis.com/download.tensorflow.org/example_images/"
+    + DATASET_ZIP,
+)
 #: The tutorial's ``weights="imagenet"`` at 160 px downloads this file.
 WEIGHTS_FILE = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5"
 WEIGHTS_URL = (
@@ -71,12 +78,14 @@ def get_cache_dir() -> Path:
     return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
 
 
-def get_origins(file_name: str, url_env: str, default_url: str) -> list[str]:
+def get_origins(file_name: str, url_env: str,
+                default_urls: str | tuple[str, ...]) -> list[str]:
     """URLs to try for one asset, in order (see the module docstring)."""
     if os.environ.get(url_env):
         return split_urls(os.environ[url_env])
     mirrors = split_urls(os.environ.get("TL_MIRROR", ""))
-    return [base.rstrip("/") + "/" + file_name for base in mirrors] + [default_url]
+    defaults = [default_urls] if isinstance(default_urls, str) else list(default_urls)
+    return [base.rstrip("/") + "/" + file_name for base in mirrors] + defaults
 
 
 def find_dataset_root(folder: Path) -> Path | None:
@@ -163,7 +172,7 @@ def get_dataset_dir(progress: bool = True) -> Path:
             "extraction, or the tutorial's own download). Move it away or delete "
             "it, then run again."
         )
-    origins = get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URL)
+    origins = get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URLS)
 
     def fetch_and_extract(zip_path):
         download(origins, zip_path, progress, label=DATASET_ZIP, fix=FIX,

@@ -39,7 +39,7 @@ def test_download_through_a_mirror_then_cached(server, small_dataset, monkeypatc
     root, url = server
     zip_folder(small_dataset, root / assets.DATASET_ZIP)
     monkeypatch.setenv("TL_MIRROR", url)
-    monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/unused.zip")
+    monkeypatch.setattr(assets, "DATASET_URLS", ("http://127.0.0.1:9/unused.zip",))
     path = assets.get_dataset_dir(progress=False)
     assert path == assets.get_cache_dir() / "datasets" / assets.DATASET_NAME
     assert fetch.count_images(path) == {
@@ -74,7 +74,7 @@ def test_no_server_running(monkeypatch):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("TL_MIRROR", f"http://127.0.0.1:{port}")
-    monkeypatch.setattr(assets, "DATASET_URL", f"http://127.0.0.1:{port}/x.zip")
+    monkeypatch.setattr(assets, "DATASET_URLS", (f"http://127.0.0.1:{port}/x.zip",))
     with pytest.raises(assets.AssetError) as err:
         assets.get_dataset_dir(progress=False)
     # both origins tried, in order, each with its own reason
@@ -249,7 +249,7 @@ def test_make_mirror_then_learners_download_from_it(server, small_dataset,
     monkeypatch.delenv("TL_WEIGHTS")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "learner"))
     monkeypatch.setenv("TL_MIRROR", url)
-    monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/x.zip")
+    monkeypatch.setattr(assets, "DATASET_URLS", ("http://127.0.0.1:9/x.zip",))
     monkeypatch.setattr(assets, "WEIGHTS_URL", "http://127.0.0.1:9/x.h5")
     data_dir = assets.get_dataset_dir(progress=False)
     assert fetch.count_images(data_dir) == fetch.count_images(small_dataset)
@@ -262,8 +262,25 @@ def test_mirror_without_scheme_is_reported_and_skipped(server, small_dataset,
     root, url = server
     zip_folder(small_dataset, root / assets.DATASET_ZIP)
     monkeypatch.setenv("TL_MIRROR", f"mirror.lan:8000 {url}")
-    monkeypatch.setattr(assets, "DATASET_URL", "http://127.0.0.1:9/unused.zip")
+    monkeypatch.setattr(assets, "DATASET_URLS", ("http://127.0.0.1:9/unused.zip",))
     assert assets.get_dataset_dir(progress=False).is_dir()  # the second origin
+
+
+def test_the_dataset_has_two_default_addresses_tried_in_order(server,
+                                                               small_dataset,
+                                                               monkeypatch):
+    # The course's tutorial version and tensorflow.org's newer tutorial serve the
+    # same zip from two addresses: the first first, then the newer one.
+    assert assets.DATASET_URLS[0].endswith("/mledu-datasets/" + assets.DATASET_ZIP)
+    assert "/download.tensorflow.org/example_images/" in assets.DATASET_URLS[1]
+    assert assets.get_origins(assets.DATASET_ZIP, "TL_DATA_URL",
+                              assets.DATASET_URLS) == list(assets.DATASET_URLS)
+    root, url = server
+    zip_folder(small_dataset, root / "newer.zip")
+    monkeypatch.setattr(assets, "DATASET_URLS",
+                        ("http://127.0.0.1:9/gone.zip", f"{url}/newer.zip"))
+    data_dir = assets.get_dataset_dir(progress=False)
+    assert fetch.count_images(data_dir) == fetch.count_images(small_dataset)
 
 
 def test_only_malformed_urls_give_the_fix_not_a_traceback(monkeypatch):
