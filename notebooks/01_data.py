@@ -35,6 +35,8 @@
 # </table>
 
 # %% [markdown]
+# हिन्दी में: [01_data](../notebooks-hi/01_data.ipynb)
+#
 # This course follows TensorFlow's *Transfer learning and fine-tuning* tutorial:
 # a MobileNetV2 network trained on ImageNet learns to tell cats from dogs with only
 # 2,000 training images. This first notebook gets the images ready:
@@ -112,6 +114,12 @@ USE_DRIVE = False  # on Colab: also keep the split in Google Drive across sessio
 # Keras 3 that returns a `..._extracted` folder, so the tutorial's
 # `os.path.join(os.path.dirname(path_to_zip), "cats_and_dogs_filtered")` points at
 # nothing.
+#
+# The address: this course follows the tutorial's version that downloads from
+# `https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip`;
+# tensorflow.org's newer version serves the same zip from
+# https://storage.googleapis.com/download.tensorflow.org/example_images/cats_and_dogs_filtered.zip
+# and `get_dataset_dir` tries that one second, if the first fails.
 
 # %%
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
@@ -293,9 +301,164 @@ test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 
 # %% [markdown]
 # ## Exercises
-# 1. Change `SEED` and re-run: the test images change, but the two sets stay
-#    disjoint. Why does that matter when you compare two models?
-# 2. Make your own two-class folder in the same layout and point `TL_DATA_DIR` at
-#    it. What does `check_dataset` report?
+# From changing one parameter and predicting the effect, to extending the code.
+# Each exercise has a **hint** and a worked **solution**, folded: try first, then
+# click *Hint* or *Solution* to open them. Solution code runs in this notebook after
+# it has run from the top (Run All first): paste it into a new cell at the end. It
+# saves nothing over what this notebook saved.
+
+# %% [markdown]
+# ### Exercise 1 (predict): another seed
+# In the parameters cell, `SEED = 123` decides which validation images become test
+# images. Predict before you try: with `SEED = 7`, which images change part
+# (training, validation, test)? Do validation and test still share an image? And why
+# does a fixed test set, disjoint from validation, matter when you compare two
+# models?
 #
+# <details><summary>Hint</summary>
+#
+# Look at what `splits.make_split` shuffles: training comes from the `train/`
+# folder, validation and test are both cut from the `validation/` folder.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# The 2,000 training images stay the same (only the order in which each epoch
+# reads them changes). Validation and test are cut again from the same 1,000
+# `validation/` images: by chance about a fifth of the new test images were test
+# images before, the others were validation images. The two parts are still
+# disjoint, because the cut is made on the list of files, once.
+#
+# A comparison is fair only on the same test images: two models measured on two
+# different draws differ by chance alone (in 05, one test image is half a point of
+# accuracy). That is why each model records the split's id, and 04 and 05 refuse a
+# model trained on another split.
+#
+# Re-running this notebook with another seed *saves* the new split: re-run 03, 04
+# and 05 after it, or set `SEED = 123` back and re-run this notebook. The code
+# below draws the seed-7 split without saving it:
+#
+# ```python
+# other = splits.make_split(report, IMG_SIZE, TEST_FRACTION, 7)
+# assert set(other.validation.paths).isdisjoint(other.test.paths)
+# assert other.train == split.train  # the same training images
+# kept = set(other.test.paths) & set(split.test.paths)
+# print(f"{len(kept)} of {len(other.test)} test images were test images before")
+# print("split id:", split.id, "->", other.id)
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 2 (predict): a smaller test set
+# Set `TEST_FRACTION = 0.1`. How many test images will there be, and how much
+# less precise does the test accuracy of 05 get?
+#
+# <details><summary>Hint</summary>
+#
+# As in the tutorial's `take`, the test set is a whole number of batches of 32
+# (`splits.TEST_BATCH`): the fraction of the 32 batches that 1,000 validation images
+# make, rounded down. The uncertainty of an accuracy on *n* images shrinks like
+# 1/sqrt(*n*).
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# `int(32 * 0.1)` is 3 batches: 96 test images, half as many as now, and the other
+# 904 images validate. One test image is then about one point of accuracy, and the
+# standard error 05 prints grows by sqrt(2), about 1.4 times: two models would have
+# to differ more before the test set could tell them apart. (Like `SEED`, this
+# setting saves a new split when you re-run the notebook.) Without saving anything:
+#
+# ```python
+# trial = splits.make_split(report, IMG_SIZE, 0.1, SEED)
+# print({part: len(getattr(trial, part)) for part in splits.PARTS})
+# assert len(trial.validation) + len(trial.test) == len(report.splits["validation"])
+# print(f"standard error x {(len(split.test) / len(trial.test)) ** 0.5:.2f}")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 3 (inspect): are the classes balanced?
+# Count the cats and the dogs in each part of the split. Is the test set balanced?
+# Does it have to be?
+#
+# <details><summary>Hint</summary>
+#
+# `split.test.labels` holds one label per image (0 for cats, 1 for dogs: the
+# folders in alphabetical order); `np.bincount` counts them.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# The training images are 1,000 of each class and the `validation/` folder 500 of
+# each (the check's summary above). The test set is drawn at random from
+# `validation/`, so it is only roughly balanced: 102 cats and 90 dogs in the stored
+# run (05 prints them as *support*). That is fine, as long as you also look at each
+# class (05's precision and recall). On a strongly unbalanced test set, a model
+# that always answers the larger class would look good.
+#
+# ```python
+# for part in splits.PARTS:
+#     files = getattr(split, part)
+#     counts = np.bincount(files.labels, minlength=len(class_names))
+#     print(f"{part:<11}", dict(zip(class_names, counts.tolist())))
+#     assert counts.sum() == len(files)
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 4 (extend): your own images
+# Make a small two-class folder in the tutorial's layout (`train/<class>/` and
+# `validation/<class>/`), with one file in it that is not an image, and check it
+# with `checks.check_dataset`. What does it report? How would you then run the
+# course on it?
+#
+# <details><summary>Hint</summary>
+#
+# A few images per class are enough for the check. `check_dataset(folder,
+# work_dir=...)` remembers its result in `work_dir`: give it a temporary folder,
+# not `ARTIFACTS_DIR`, so this notebook's own check is left as it is.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# The report keeps the images and lists the text file as skipped, with the reason;
+# nothing is deleted. (The code paints a few one-colour images; use photos of your
+# own instead.) To train on your folder, set `TL_DATA_DIR` to it before starting
+# JupyterLab (README: *Offline, local copies and a classroom mirror*) and run the
+# notebooks from 01: every later notebook follows 01's split. Keep exactly two
+# classes: the model has one output.
+#
+# ```python
+# import shutil
+# import tempfile
+# from pathlib import Path
+#
+# from PIL import Image
+#
+# own = Path(tempfile.mkdtemp()) / "my_dataset"
+# for part in ("train", "validation"):
+#     for name, colour in (("apples", (200, 40, 40)), ("pears", (120, 200, 60))):
+#         folder = own / part / name
+#         folder.mkdir(parents=True)
+#         for i in range(3):
+#             Image.new("RGB", (64, 48), colour).save(folder / f"{name}{i}.jpg")
+# (own / "train" / "apples" / "notes.jpg").write_text("not a picture")
+# own_report = checks.check_dataset(own, work_dir=own.parent / "work", progress=False)
+# print(own_report.summary())
+# assert own_report.class_names == ("apples", "pears")
+# assert len(own_report.skipped) == 1
+# shutil.rmtree(own.parent)  # the demo folder is not needed any more
+# ```
+#
+# </details>
+
+# %% [markdown]
 # Next: [02_augmentation](02_augmentation.ipynb).

@@ -35,6 +35,8 @@
 # </table>
 
 # %% [markdown]
+# हिन्दी में: [02_augmentation](../notebooks-hi/02_augmentation.ipynb)
+#
 # With only 2,000 training images, a network can memorise them. *Augmentation*
 # shows it a slightly different version of each image every epoch (flipped,
 # rotated), which acts like more data and reduces overfitting. Then the pixel
@@ -183,9 +185,168 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 
 # %% [markdown]
 # ## Exercises
-# 1. Add `tf.keras.layers.RandomZoom(0.1)` and look at the nine images. Would a
-#    vertical flip make sense for photos of pets?
-# 2. What would the validation accuracy of the next notebook do without
-#    rotation? Try it there: `model_parts.make_augmentation(rotation=0.0)`.
+# From changing one parameter and predicting the effect, to extending the code.
+# Each exercise has a **hint** and a worked **solution**, folded: try first, then
+# click *Hint* or *Solution* to open them. Solution code runs in this notebook after
+# it has run from the top (Run All first): paste it into a new cell at the end. It
+# saves nothing over what this notebook saved.
+
+# %% [markdown]
+# ### Exercise 1 (predict): no rotation
+# Set `ROTATION = 0.0` in the parameters cell and run this notebook again
+# (*Kernel > Restart Kernel and Run All Cells*). Before you look: how many
+# *different* images will the grid of nine show? And what would training without
+# rotation do in notebook 03?
 #
+# <details><summary>Hint</summary>
+#
+# With rotation off, only `RandomFlip("horizontal")` is left. How many outcomes
+# does a flip have?
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# At most two different images: the photo and its mirror image. The code below
+# checks it without re-running anything: every one of nine draws is one of the two.
+#
+# `ROTATION` only acts in this notebook (02 saves nothing for later notebooks).
+# To train without rotation, change 03 itself: in the cell under *The model*,
+# replace `model_parts.make_augmentation()` with
+# `model_parts.make_augmentation(rotation=0.0)`, then run 03 from the top, and 04
+# and 05 after it (they use 03's model). What to expect (not measured in this
+# course): training accuracy rises a little, because the images got easier;
+# validation accuracy in 03 changes little, because 1,281 weights on top of a
+# frozen base have little room to memorise 2,000 images. Augmentation matters more
+# in 04, where 1.8 million weights train: 06, which trains without it, shows the
+# training accuracy running away. Afterwards put the line back as it was.
+#
+# ```python
+# no_rotation = model_parts.make_augmentation(rotation=0.0)
+# one = tf.expand_dims(first_image, 0)
+# mirror = tf.image.flip_left_right(one)
+# for _ in range(9):
+#     drawn = no_rotation(one, training=True)
+#     assert np.allclose(drawn, one, atol=1e-3) or np.allclose(drawn, mirror, atol=1e-3)
+# print("nine draws, each the photo or its mirror image")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 2 (predict, then look): zoom, and a vertical flip?
+# Add `tf.keras.layers.RandomZoom(0.1)` after the rotation and look at nine
+# augmented images. Then think: would `RandomFlip("vertical")` make sense for
+# photos of pets? For which kind of images would it?
+#
+# <details><summary>Hint</summary>
+#
+# Augmentation should make images that *could* turn up in the validation and test
+# sets. How many of the photos above show an animal upside down?
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# Zoom makes the animal a little larger or smaller, cropping or filling the edges:
+# still plausible photos, so it can help. A vertical flip makes upside-down pets,
+# which these photos almost never show: the network would spend its capacity on
+# images it is never asked about. It makes sense where there is no "up": satellite
+# and aerial images, microscope slides, photos of fabrics from above.
+#
+# ```python
+# more_augmentation = tf.keras.Sequential([
+#     tf.keras.layers.RandomFlip("horizontal"),
+#     tf.keras.layers.RandomRotation(ROTATION),
+#     tf.keras.layers.RandomZoom(0.1),
+# ])
+# plt.figure(figsize=(10, 10))
+# for i in range(9):
+#     augmented = more_augmentation(tf.expand_dims(first_image, 0), training=True)
+#     assert augmented.shape == (1, *first_image.shape)
+#     plt.subplot(3, 3, i + 1)
+#     plt.imshow(np.clip(augmented[0] / 255, 0, 1))
+#     plt.axis("off")
+# plt.show()
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 3 (think): another network, another range
+# Our model rescales pixels to [-1, 1] because MobileNetV2 was trained that way.
+# If you swapped in ResNet50, what would its own
+# `tf.keras.applications.resnet50.preprocess_input` do to the same images? And
+# what goes wrong when a network gets the wrong range?
+#
+# <details><summary>Hint</summary>
+#
+# Apply it to `image` (the batch above) and print the minimum, the maximum and the
+# mean of each channel. Careful: it may also change the order of the channels.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ResNet50 was trained the "caffe" way: its `preprocess_input` turns RGB into BGR
+# and subtracts ImageNet's mean of each channel, without scaling, so values span
+# roughly -124 to +152 instead of [-1, 1]. A network fed another range than the
+# one it was trained on computes features that no longer mean what they meant in
+# training, and the head on top gets worse input; nothing raises an error, the
+# accuracy just drops. So: each base model with its own `preprocess_input` (or the
+# equivalent layer).
+#
+# ```python
+# resnet_input = tf.keras.applications.resnet50.preprocess_input(
+#     tf.cast(image, tf.float32))
+# print("min", float(tf.reduce_min(resnet_input)),
+#       "max", float(tf.reduce_max(resnet_input)))
+# print("mean per channel (B, G, R):",
+#       tf.reduce_mean(resnet_input, axis=(0, 1, 2)).numpy().round(1))
+# assert float(tf.reduce_max(resnet_input)) > 1  # not MobileNetV2's [-1, 1]
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 4 (extend): an augmentation of your own
+# Add a random change of contrast, `tf.keras.layers.RandomContrast(0.3)`, to the
+# augmentation. Check the two properties the course relies on: it changes images
+# when `training=True`, and leaves them exactly as they are otherwise. How would
+# you use it in 03?
+#
+# <details><summary>Hint</summary>
+#
+# Reuse this notebook's check for the second property (`np.array_equal` with
+# `training=False`); for the first, compare a few training-mode draws with the
+# original image.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# Both hold (the code checks them): like the flip and the rotation, the contrast
+# layer acts inside `fit` only, so validation and prediction see the real images.
+# To use it in 03, build this `Sequential` in the cell under *The model* in place of
+# `model_parts.make_augmentation()`, keeping the name `data_augmentation`: 05's
+# export finds the augmentation layers by that name and leaves them out. Then run
+# 03 from the top, and 04 and 05 after it.
+#
+# ```python
+# with_contrast = tf.keras.Sequential(
+#     [tf.keras.layers.RandomFlip("horizontal"),
+#      tf.keras.layers.RandomRotation(ROTATION),
+#      tf.keras.layers.RandomContrast(0.3)],
+#     name="data_augmentation",
+# )
+# one = tf.expand_dims(first_image, 0)
+# assert np.array_equal(with_contrast(one, training=False).numpy(), one.numpy())
+# changed = [not np.allclose(with_contrast(one, training=True), one) for _ in range(3)]
+# assert any(changed)
+# print("changes images while training, leaves them alone otherwise")
+# ```
+#
+# </details>
+
+# %% [markdown]
 # Next: [03_feature_extraction](03_feature_extraction.ipynb).

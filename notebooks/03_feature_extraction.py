@@ -35,6 +35,8 @@
 # </table>
 
 # %% [markdown]
+# हिन्दी में: [03_feature_extraction](../notebooks-hi/03_feature_extraction.ipynb)
+#
 # MobileNetV2 learned, from 1.4 million ImageNet photos, to turn an image into
 # features that describe it. We keep those features as they are (the network is
 # *frozen*) and train only a small classifier on top: one weight per feature,
@@ -235,6 +237,12 @@ model = tf.keras.Model(inputs, outputs)
 # Adam with a small learning rate and binary cross-entropy on logits. The accuracy
 # metric must threshold the *logit* at 0: the tutorial's `metrics=["accuracy"]`
 # thresholds at 0.5, a probability, which miscounts every logit between 0 and 0.5.
+#
+# If you compare with tensorflow.org today: the newer version of the tutorial puts a
+# sigmoid on the last layer (`Dense(1, activation="sigmoid")`), so the model
+# outputs a probability, with `from_logits=False` and an accuracy threshold of
+# 0.5. Both ways are right: logits with a threshold of 0 (here), probabilities
+# with 0.5 (there). Never mix them (exercise 1 shows what mixing costs).
 
 # %%
 model.compile(
@@ -362,8 +370,194 @@ print("saved", model_path.name, "and", results_path.name)
 
 # %% [markdown]
 # ## Exercises
-# 1. Replace the accuracy metric with `metrics=["accuracy"]` and train one epoch.
-#    Why does it disagree with the loss?
-# 2. Train for 20 epochs. Does validation accuracy keep rising?
+# From changing one parameter and predicting the effect, to extending the code.
+# Each exercise has a **hint** and a worked **solution**, folded: try first, then
+# click *Hint* or *Solution* to open them. Solution code runs in this notebook after
+# it has run from the top (Run All first): paste it into a new cell at the end. It
+# saves nothing over what this notebook saved.
+
+# %% [markdown]
+# ### Exercise 1 (predict): the tutorial's accuracy metric
+# Replace our metric with the tutorial's `metrics=["accuracy"]`, which with this
+# loss means `BinaryAccuracy(threshold=0.5)`. Predict: does it report a higher or a
+# lower accuracy than ours, and which images does it count wrongly? You can find
+# out without training anything.
 #
+# <details><summary>Hint</summary>
+#
+# The model outputs a logit *z* and says "dog" when *z* > 0, which is the same as
+# sigmoid(*z*) > 0.5. A threshold of 0.5 applied to *z* itself is another rule:
+# which logits does it classify differently?
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# It compares the *logit* with 0.5: every image with a logit between 0 and 0.5 (a
+# dog probability between 0.5 and about 0.62) counts as "cat". For a dog that is
+# counted as a mistake, for a cat as a lucky hit, so the metric is usually lower
+# than the true accuracy, and it disagrees with the loss, which applies the sigmoid
+# properly. The code counts those images in the validation set, with the trained
+# model.
+#
+# tensorflow.org's newer version of the tutorial puts the sigmoid into the model
+# (`Dense(1, activation="sigmoid")`, loss with `from_logits=False`) and keeps the
+# 0.5 threshold: that is right too. Logits go with a threshold of 0, probabilities
+# with 0.5; mixing them is the bug.
+#
+# ```python
+# import numpy as np
+#
+# val_logits = model.predict(validation_dataset, verbose=0).flatten()
+# val_labels = np.concatenate([y.numpy() for _, y in validation_dataset])
+# ours = np.mean((val_logits > 0) == val_labels)
+# at_half = np.mean((val_logits > 0.5) == val_labels)
+# between = int(np.sum((val_logits > 0) & (val_logits <= 0.5)))
+# print(f"logit > 0: {ours:.4f}   logit > 0.5: {at_half:.4f}")
+# print(between, "validation images have a logit between 0 and 0.5")
+# assert abs(ours - model.evaluate(validation_dataset, verbose=0)[1]) < 1e-5
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 2 (predict): twenty epochs
+# Set `INITIAL_EPOCHS = 20` in the parameters cell and run this notebook again from
+# the top (*Kernel > Restart Kernel and Run All Cells*). Predict from the learning
+# curves above: does validation accuracy keep rising? And what happens in 04
+# afterwards?
+#
+# <details><summary>Hint</summary>
+#
+# Look at the last epochs of the stored run: how much did validation accuracy gain
+# per epoch at the start, and how much at the end?
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# In the stored run the gains shrink: 0.7661 after epoch 1, then 0.9592, 0.9616 and
+# 0.9653 in epochs 8 to 10. Expect it to creep up a little further and level off:
+# only 1,281 weights learn, from features that do not change, so the head soon
+# takes what these features can tell; with so little to fit it is also slow to
+# overfit. Ten more epochs cost about 3 more minutes on a 2-core CPU (about 20 s
+# each).
+#
+# In 04 nothing breaks: 04 reads the number of epochs from what 03 saved
+# (`feature_extraction_results.json`; it prints "feature extraction ran 20
+# epochs"), numbers fine-tuning 21 to 30, and its checks hold. Run 04 and 05 again
+# after 03, so that they use the new model. Change the parameter, not `epochs=` in
+# the `fit` call: then the log holds 20 epochs where `INITIAL_EPOCHS` says 10, the
+# check after training (`hist["epoch"] == list(range(INITIAL_EPOCHS))`) stops the
+# notebook, and nothing is saved. To come back to the course's numbers, set
+# `INITIAL_EPOCHS = 10` and run 03, 04 and 05 again.
+#
+# Without re-running, the code below trains a copy of the model for two more epochs
+# (with a fresh optimizer; the saved model is left as it is) and prints where
+# validation accuracy goes:
+#
+# ```python
+# more = tf.keras.models.clone_model(model)
+# more.set_weights(model.get_weights())
+# assert len(more.trainable_variables) == 2  # the copy's base is frozen too
+# more.compile(
+#     optimizer=tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE),
+#     loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+#     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+# )
+# extra = more.fit(train_dataset, epochs=INITIAL_EPOCHS + 2,
+#                  initial_epoch=INITIAL_EPOCHS, validation_data=validation_dataset,
+#                  verbose=0)
+# print(f"epoch {INITIAL_EPOCHS}: validation accuracy {hist['val_accuracy'][-1]:.4f}")
+# for epoch, accuracy in zip(extra.epoch, extra.history["val_accuracy"]):
+#     print(f"epoch {epoch + 1}: validation accuracy {accuracy:.4f}")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 3 (think): average, or keep every position?
+# The head sees 1,280 numbers per image: each feature averaged over the 5x5 grid.
+# What if it saw the whole grid instead (`Flatten` in place of
+# `GlobalAveragePooling2D`)? How many weights would the `Dense(1)` layer have, and
+# why could that be worse with 2,000 training images?
+#
+# <details><summary>Hint</summary>
+#
+# `Flatten` keeps every position: 5 x 5 x 1280 numbers. A `Dense` unit has one
+# weight per input, plus a bias.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# 32,000 inputs, so 32,001 weights instead of 1,281, learned from the same 2,000
+# images, one weight per feature *and position*: a dog's ear at the top left and one
+# at the bottom right would need weights of their own. Averaging asks "is there an
+# ear anywhere?", which is what the bottleneck's features are good at, and leaves
+# far less to overfit. The same reason made us cut MobileNetV2 at the bottleneck:
+# its features describe shapes, textures and parts wherever they are, while the
+# layers after it only sort them into ImageNet's 1,000 classes.
+#
+# ```python
+# flat = tf.keras.layers.Flatten()(feature_batch)
+# print("pooled:", feature_batch_average.shape, "| flattened:", flat.shape)
+# flat_head = tf.keras.layers.Dense(1)
+# flat_head(flat)
+# print("Dense(1) weights:", model_parts.count_params(flat_head.weights))
+# assert model_parts.count_params(flat_head.weights) == flat.shape[1] + 1
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 4 (extend): a hidden layer in the head
+# Put a hidden layer, `Dense(128, activation="relu")`, between the pooling and the
+# dropout. Build the model around the same frozen `base_model`, count its trainable
+# parameters, train it for one epoch and compare its validation accuracy with the
+# first epoch above.
+#
+# <details><summary>Hint</summary>
+#
+# Write the cell under *The model* again with one more line. The new layers are new
+# objects; `data_augmentation`, `rescale` and `base_model` can be reused (the base
+# stays frozen). Compile it like `model`.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# The hidden layer has 1280 x 128 + 128 weights and the output 129: 164,097 in all,
+# about 128 times the single unit. It can combine features ("pointed ears" *and*
+# "whiskers"), but these features already separate cats from dogs almost linearly:
+# expect no large gain, and more room to overfit, which is why the tutorial keeps
+# one unit. The stored run's linear head reached 0.7661 after one epoch; the code
+# prints both. (This trains a new model; the saved one is left as it is.)
+#
+# ```python
+# hidden_inputs = tf.keras.Input(shape=IMG_SHAPE)
+# y = data_augmentation(hidden_inputs)
+# y = rescale(y)
+# y = base_model(y, training=False)
+# y = tf.keras.layers.GlobalAveragePooling2D()(y)
+# y = tf.keras.layers.Dense(128, activation="relu")(y)
+# y = tf.keras.layers.Dropout(DROPOUT)(y)
+# hidden_model = tf.keras.Model(hidden_inputs, tf.keras.layers.Dense(1)(y))
+# hidden_model.compile(
+#     optimizer=tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE),
+#     loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+#     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+# )
+# n_params = model_parts.count_params(hidden_model.trainable_variables)
+# print("trainable parameters:", n_params)
+# assert n_params == 1280 * 128 + 128 + 128 + 1
+# one_epoch = hidden_model.fit(train_dataset, epochs=1,
+#                              validation_data=validation_dataset, verbose=0)
+# print(f"after one epoch: {one_epoch.history['val_accuracy'][0]:.4f} with the "
+#       f"hidden layer, {hist['val_accuracy'][0]:.4f} with the single unit")
+# ```
+#
+# </details>
+
+# %% [markdown]
 # Next: [04_fine_tuning](04_fine_tuning.ipynb).

@@ -35,6 +35,8 @@
 # </table>
 
 # %% [markdown]
+# हिन्दी में: [04_fine_tuning](../notebooks-hi/04_fine_tuning.ipynb)
+#
 # Feature extraction used ImageNet's features as they are. *Fine-tuning* lets the
 # top layers of the base adapt to cats and dogs: we unfreeze them and keep
 # training, slowly, so the ImageNet knowledge is adjusted rather than erased. The
@@ -240,6 +242,8 @@ model.summary()
 # `len(history.epoch)`. The tutorial passes `initial_epoch=history.epoch[-1]`, the
 # index of the last epoch already trained, so its fine-tuning runs one epoch
 # *more* than `fine_tune_epochs` (11 epochs, numbered 10 to 20 in its logs).
+# tensorflow.org's newer version of the tutorial fixed it the same way:
+# `initial_epoch=len(history.epoch)`.
 
 # %%
 total_epochs = INITIAL_EPOCHS + FINE_TUNE_EPOCHS
@@ -302,6 +306,14 @@ print(f"validation accuracy after feature extraction: {fe_accuracy:.4f}")
 print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 
 # %% [markdown]
+# Signs of overfitting, in the stored run: the training loss fell from 0.1991 in
+# epoch 11 to 0.0808 in epoch 20, while the validation loss was lowest in epoch 19
+# (0.0502) and ended at 0.0612; the best validation accuracy, 0.9814 in epoch 17,
+# was not the last. Augmentation slows this down: 06, which trains the same layers
+# on unaugmented images, reaches a training accuracy of 0.999 while its validation
+# loss rises. Exercise 4 below shows how to stop at the right time.
+
+# %% [markdown]
 # ## Save the fine-tuned model
 # For notebook 05, with the split's id and this stage's numbers.
 
@@ -316,9 +328,215 @@ print("saved", model_path.name, "and", results_path.name)
 
 # %% [markdown]
 # ## Exercises
-# 1. Set `FINE_TUNE_AT = 0` (fine-tune everything). Faster progress, or
-#    overfitting?
-# 2. Use `BASE_LEARNING_RATE` instead of a tenth of it. What happens in the first
-#    fine-tuning epoch?
+# From changing one parameter and predicting the effect, to extending the code.
+# Each exercise has a **hint** and a worked **solution**, folded: try first, then
+# click *Hint* or *Solution* to open them. Solution code runs in this notebook after
+# it has run from the top (Run All first): paste it into a new cell at the end. It
+# saves nothing over what this notebook saved.
+
+# %% [markdown]
+# ### Exercise 1 (predict): fine-tune everything
+# Set `FINE_TUNE_AT = 0`: the whole base trains. Predict: how many variables
+# train then, is an epoch faster or slower, and does validation accuracy improve
+# faster, or does the model overfit?
 #
+# <details><summary>Hint</summary>
+#
+# Every convolution in MobileNetV2 has a kernel and no bias (the BatchNormalization
+# after it holds the offset), and BatchNormalization stays frozen: count the
+# convolutions. For the time: the gradient now flows back through all 154 layers,
+# not the top 54.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# Every convolution kernel of the base trains, plus the head's kernel and bias:
+# about 2.2 million weights instead of 1.8 million. The code counts them on a fresh
+# copy of 03's model. Each epoch runs backward through the whole network, so it
+# gets slower (not measured here). The first layers compute edges and textures that
+# suit any photo; re-learning them from 2,000 images rarely helps and makes
+# overfitting easier: expect training accuracy to climb faster than validation
+# accuracy, and watch the validation loss in the curves. To run it: set the
+# parameter, then *Restart Kernel and Run All Cells* (the check for 20 trainable
+# variables only applies to `FINE_TUNE_AT == 100`); afterwards set it back to 100
+# and run 04 again, and 05, to return to the course's model.
+#
+# ```python
+# def unfrozen_copy(fine_tune_at):
+#     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
+#     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
+#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
+#                                 "03_feature_extraction")
+#     base = model_parts.find_base_model(copy)
+#     base.trainable = True
+#     for layer in base.layers[:fine_tune_at]:
+#         layer.trainable = False
+#     for layer in base.layers:
+#         if isinstance(layer, tf.keras.layers.BatchNormalization):
+#             layer.trainable = False
+#     return copy
+#
+#
+# everything = unfrozen_copy(0)
+# print("trainable variables:", len(everything.trainable_variables))
+# print("trainable parameters:",
+#       model_parts.count_params(everything.trainable_variables))
+# assert len(everything.trainable_variables) == 54  # 52 convolutions + the head
+# assert (len(unfrozen_copy(FINE_TUNE_AT).trainable_variables)
+#         == len(model.trainable_variables))
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 2 (predict): a ten times larger learning rate
+# In the cell under *Recompile with a lower learning rate*, use
+# `BASE_LEARNING_RATE` itself instead of a tenth of it. What happens in the first
+# fine-tuning epoch?
+#
+# <details><summary>Hint</summary>
+#
+# In the stored run, validation accuracy went from 0.9653 (the last epoch of 03) to
+# 0.9740 in the first fine-tuning epoch. Now 1.8 million pretrained weights take
+# steps ten times larger, pushed by a head that was trained for the old features.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# Larger steps move the pretrained weights further from the features the head was
+# trained on: expect a worse first epoch, with a higher loss, and validation
+# accuracy that may drop below 03's before it recovers, then quicker overfitting.
+# This is the tutorial's warning: with a large learning rate "the model could
+# overfit very quickly". (The stored run used only the small rate.) The code trains
+# one epoch on a fresh copy of 03's model with each rate and prints both; each
+# epoch takes about 20 s on a CPU.
+#
+# ```python
+# def unfrozen_copy(fine_tune_at):
+#     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
+#     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
+#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
+#                                 "03_feature_extraction")
+#     base = model_parts.find_base_model(copy)
+#     base.trainable = True
+#     for layer in base.layers[:fine_tune_at]:
+#         layer.trainable = False
+#     for layer in base.layers:
+#         if isinstance(layer, tf.keras.layers.BatchNormalization):
+#             layer.trainable = False
+#     return copy
+#
+#
+# for learning_rate in (BASE_LEARNING_RATE / 10, BASE_LEARNING_RATE):
+#     trial = unfrozen_copy(FINE_TUNE_AT)
+#     trial.compile(
+#         loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+#         optimizer=tf.keras.optimizers.RMSprop(learning_rate=learning_rate),
+#         metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+#     )
+#     first = trial.fit(train_dataset, epochs=1, validation_data=validation_dataset,
+#                       verbose=0).history
+#     print(f"learning rate {learning_rate:g}: loss {first['loss'][0]:.4f}, "
+#           f"validation accuracy {history['val_accuracy'][-1]:.4f} -> "
+#           f"{first['val_accuracy'][0]:.4f}")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 3 (check): one epoch more
+# The tutorial continues with `initial_epoch=history.epoch[-1]`; this course with
+# `len(history.epoch)` (`training.initial_epoch_after`). How many epochs does each
+# run, and how are they numbered? Check it on a tiny model: it takes a second.
+#
+# <details><summary>Hint</summary>
+#
+# `fit(epochs=E, initial_epoch=I)` runs the epochs with the 0-based indices I, I+1,
+# ..., E-1: E - I epochs. What is `history.epoch[-1]` after 10 epochs, and what is
+# `len(history.epoch)`?
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# After 10 epochs, `history.epoch` is `[0, 1, ..., 9]`: `history.epoch[-1]` is 9,
+# `len(history.epoch)` is 10. With `epochs=20`, the tutorial's fine-tuning runs the
+# indices 9 to 19: 11 epochs, one *more* than `fine_tune_epochs`, the first logged
+# as "Epoch 10/20" like the last epoch of feature extraction. Ours runs 10 to 19:
+# exactly 10, logged "Epoch 11/20" to "Epoch 20/20", as above. The newer version of
+# the tutorial on tensorflow.org has the same fix: `initial_epoch=len(history.epoch)`.
+#
+# ```python
+# x = np.zeros((8, 1), "float32")
+# toy = tf.keras.Sequential([tf.keras.Input((1,)), tf.keras.layers.Dense(1)])
+# toy.compile(optimizer="sgd", loss="mse")
+# first = toy.fit(x, x, epochs=3, verbose=0)
+# tutorial = toy.fit(x, x, epochs=3 + 2, initial_epoch=first.epoch[-1], verbose=0)
+# ours = toy.fit(x, x, epochs=3 + 2, initial_epoch=len(first.epoch), verbose=0)
+# print("3 epochs, then 2 more. tutorial:", tutorial.epoch, "| ours:", ours.epoch)
+# assert len(tutorial.epoch) == 3 and len(ours.epoch) == 2
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### Exercise 4 (extend): stop at the right time
+# Fine-tuning overfits sooner or later. Add an `EarlyStopping` callback that
+# watches the validation loss and keeps the best weights. In the stored run, when
+# would it have stopped, and which epoch's model would you have kept?
+#
+# <details><summary>Hint</summary>
+#
+# `tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=2,
+# restore_best_weights=True)` stops once the validation loss has not improved for 2
+# epochs in a row. `hist_fine["val_loss"]` holds this run's values: walk through
+# them.
+#
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# In the stored run the validation loss fell to 0.0588 (epoch 13), rose (14), fell
+# to 0.0524 (15), then rose twice (16 and 17): with `patience=2` training stops
+# after epoch 17 and restores epoch 15's weights, with validation accuracy 0.9790
+# instead of the last epoch's 0.9752. With `patience=3` it runs to the end and
+# restores epoch 19 (0.0502, the lowest loss; accuracy 0.9802). Patience trades
+# time against the risk of stopping in a dip. The code replays the rule on the
+# history above.
+#
+# To use it, create `early_stopping` as below and add it to the `callbacks=[...]`
+# list of `fit` under *Continue training*. One caution: picking the epoch on the
+# validation set makes validation accuracy a little more optimistic still (05
+# explains why the test set stays out of it).
+#
+# ```python
+# early_stopping = tf.keras.callbacks.EarlyStopping(
+#     monitor="val_loss", patience=2, restore_best_weights=True)
+#
+#
+# def replay_early_stopping(val_loss, patience):
+#     # the index of the epoch EarlyStopping stops after, and of the best epoch
+#     best, wait = 0, 0
+#     for i in range(1, len(val_loss)):
+#         if val_loss[i] < val_loss[best]:
+#             best, wait = i, 0
+#         else:
+#             wait += 1
+#             if wait >= patience:
+#                 return i, best
+#     return len(val_loss) - 1, best
+#
+#
+# for patience in (2, 3):
+#     stop, best = replay_early_stopping(hist_fine["val_loss"], patience)
+#     print(f"patience {patience}: stops after epoch {hist_fine['epoch'][stop] + 1},"
+#           f" keeps epoch {hist_fine['epoch'][best] + 1} (validation accuracy "
+#           f"{hist_fine['val_accuracy'][best]:.4f})")
+# ```
+#
+# </details>
+
+# %% [markdown]
 # Next: [05_evaluation](05_evaluation.ipynb).

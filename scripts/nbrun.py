@@ -6,6 +6,13 @@ A notebook's one ``parameters`` cell holds the tutorial's settings. To run it
 with other values (one epoch per stage in the smoke test, one log line per epoch
 in ``make reproduce``), a cell tagged ``injected-parameters`` is inserted right
 after it, as papermill does; the learner's copy never shows that cell.
+
+The smoke copies also end with the code of the exercises' worked solutions: the
+```` ```python ```` blocks inside each ``<details><summary>Solution</summary>``
+block of the notebook's markdown, one code cell each, tagged
+``exercise-solution``. So ``make smoke`` checks that every solution still runs
+after the notebook, while the learner's notebook holds them only as folded text
+("Run all" never runs them).
 Used by ``make test``, ``scripts/reproduce.py``, ``scripts/benchmark.py`` and the
 tests.
 """
@@ -23,9 +30,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 INJECTED = "injected-parameters"
+#: The tag of the solution cells appended to the smoke copies.
+SOLUTION_TAG = "exercise-solution"
+#: A folded worked solution in a markdown cell: ``<details><summary>Solution
+#: </summary> ... </details>`` (not nested: the first ``</details>`` ends it).
+SOLUTION_BLOCK = re.compile(
+    r"<details>\s*<summary>\s*Solution\s*</summary>(.*?)</details>",
+    re.DOTALL | re.IGNORECASE)
+#: A fenced ```` ```python ```` block, its fences at the start of a line.
+PYTHON_FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$",
+                          re.DOTALL | re.MULTILINE)
 #: The smoke configuration: tiny, quiet, every notebook end to end.
 SMOKE = {"INITIAL_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "VERBOSE": 2,
-         "SHOW_PROGRESS": False}
+         "SHOW_PROGRESS": False, "TIMING_STEPS": 1}  # TIMING_STEPS: 08's timings
 #: Headless real runs: one line per epoch instead of a progress bar.
 HEADLESS = {"VERBOSE": 2, "SHOW_PROGRESS": False}
 #: TensorFlow's C++ start-up logs, which bypass TF_CPP_MIN_LOG_LEVEL.
@@ -148,8 +165,46 @@ def save_results(results: dict, output, table: str) -> None:
     print(f"wrote {os.path.relpath(output)}")
 
 
+def solution_blocks(markdown: str) -> list[str]:
+    """The code of the worked solutions in one markdown cell, in order.
+
+    Every ```` ```python ```` block inside a ``<details><summary>Solution
+    </summary>`` block; a solution in words only gives none, and code outside
+    a Solution block (a hint, the task itself) is not collected.
+    """
+    return [code.rstrip("\n") for block in SOLUTION_BLOCK.findall(markdown)
+            for code in PYTHON_FENCE.findall(block)]
+
+
+def append_solutions(nb):
+    """Append one code cell per solution block of ``nb``'s markdown, in order,
+    tagged ``exercise-solution``, after a markdown cell saying where they come
+    from; in place, and returned. Nothing is appended to a notebook without
+    solutions."""
+    import nbformat
+
+    nb.cells = [c for c in nb.cells if SOLUTION_TAG not in c.metadata.get("tags", [])]
+    blocks = [code for cell in nb.cells if cell.cell_type == "markdown"
+              for code in solution_blocks(cell.source)]
+    if not blocks:
+        return nb
+    note = nbformat.v4.new_markdown_cell(
+        "The exercises' worked solutions, appended by `scripts/nbrun.py` so the "
+        "smoke test runs them.")
+    note.metadata["tags"] = [SOLUTION_TAG]
+    note["id"] = f"{SOLUTION_TAG}-note"
+    nb.cells.append(note)
+    for number, code in enumerate(blocks, 1):
+        cell = nbformat.v4.new_code_cell(code)
+        cell.metadata["tags"] = [SOLUTION_TAG]
+        cell["id"] = f"{SOLUTION_TAG}-{number}"
+        nb.cells.append(cell)
+    return nb
+
+
 def write_smoke_copies(out: Path, only=None) -> list[Path]:
-    """Copies of the notebooks with the smoke parameters injected (make test)."""
+    """Copies of the notebooks with the smoke parameters injected and the
+    exercises' solutions appended (make test)."""
     import nbformat
 
     out.mkdir(parents=True, exist_ok=True)
@@ -157,6 +212,7 @@ def write_smoke_copies(out: Path, only=None) -> list[Path]:
     for path in notebook_paths(only):
         nb = inject_parameters(nbformat.read(path, as_version=4), SMOKE,
                                strict=False)
+        append_solutions(nb)
         write_notebook(nb, out / path.name)
         written.append(out / path.name)
     return written
