@@ -7,6 +7,14 @@ Honors the same settings as the notebooks: TL_DATA_DIR / TL_WEIGHTS (local
 copies), TL_MIRROR / TL_DATA_URL / TL_WEIGHTS_URL (other origins). Run it again
 and it finds everything in place, verifies it and says so. Instructor tooling
 (the mirror) lives here, not in the ``helpers`` package learners import.
+
+The mirror also serves the instructor's checkpoints, for learners who fall
+behind: 01's split and 03's and 04's models with their results, copied from the
+artifacts folder (``--artifacts``, default TL_ARTIFACTS_DIR or artifacts/) into
+``checkpoints/`` with ``manifest.json`` (sha256 and size of each file), which
+the notebooks' "If you start here" cell checks (``helpers.catchup.ensure``).
+``--quick`` first makes the missing ones the quick way (``catchup``). See
+docs/classroom.md.
 """
 
 from __future__ import annotations
@@ -52,13 +60,16 @@ def zip_dataset(data_dir: Path, target: Path) -> Path:
     return write_atomically(target, write)
 
 
-def make_mirror(folder: Path, progress: bool = True) -> list[Path]:
-    """Put both assets in ``folder``, named as a mirror serves them (make mirror).
+def make_mirror(folder: Path, progress: bool = True,
+                artifacts_dir: Path | None = None) -> list[Path]:
+    """Put both assets in ``folder``, named as a mirror serves them (make mirror);
+    with ``artifacts_dir``, the instructor's checkpoints too (``copy_checkpoints``).
 
     The dataset zip is built from the dataset folder in use (so it holds only
     its images); the weights file is copied from the cache or ``TL_WEIGHTS``.
+    Returns the files written.
     """
-    from helpers import assets
+    from helpers import assets, catchup
     from helpers.artifacts import write_atomically
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,15 +77,110 @@ def make_mirror(folder: Path, progress: bool = True) -> list[Path]:
     weights = write_atomically(
         folder / assets.WEIGHTS_FILE,
         lambda tmp: shutil.copyfile(assets.get_weights_path(progress), tmp))
-    return [target, weights]
+    files = [target, weights]
+    if artifacts_dir is not None:
+        files += copy_checkpoints(Path(artifacts_dir),
+                                  folder / catchup.CHECKPOINTS_DIR)
+    for path in files:  # written private (mkstemp): a mirror is read by others
+        path.chmod(0o644)
+    return files
+
+
+def get_default_artifacts_dir() -> Path:
+    """Where the notebooks saved: ``TL_ARTIFACTS_DIR``, else ``artifacts/``."""
+    return Path(os.environ.get("TL_ARTIFACTS_DIR") or ROOT / "artifacts").expanduser()
+
+
+def find_checkpoints(artifacts_dir: Path) -> tuple[list[str], str | None, list[str]]:
+    """The stages in ``artifacts_dir`` fit to serve (make mirror): (stages, the
+    split's id, why each other stage is left out and which notebook makes it)."""
+    from helpers import artifacts, catchup
+
+    quick = "or add --quick to make what is missing the quick way"
+    split_file = artifacts_dir / "split.json"
+    if not split_file.is_file():
+        return [], None, [f"no checkpoints: {split_file} does not exist. Run the "
+                          f"notebooks 01_data, 03 and 04 first, {quick}"]
+    try:
+        split_id = artifacts.load_json(split_file, "01_data")["id"]
+    except (artifacts.MissingArtifactError, KeyError, TypeError) as e:
+        return [], None, [f"no checkpoints: {split_file} cannot be used ({e})"]
+    stages, notes = ["split"], []
+    for stage in ("feature_extraction", "fine_tuning"):
+        names, notebook = catchup.STAGES[stage]
+        missing = [n for n in names if not (artifacts_dir / n).is_file()]
+        problem = (f"{', '.join(missing)} not in {artifacts_dir}. Run the notebook "
+                   f"{notebook}, {quick}" if missing
+                   else find_checkpoint_problem(artifacts_dir, stage, split_id))
+        if problem:
+            notes.append(f"{stage} left out: {problem}")
+        else:
+            stages.append(stage)
+    return stages, split_id, notes
+
+
+def find_checkpoint_problem(artifacts_dir: Path, stage: str,
+                            split_id: str) -> str | None:
+    """Why ``stage``'s saved model and results cannot be served, or ``None``."""
+    from helpers import artifacts, catchup
+
+    (model, results), notebook = catchup.STAGES[stage]
+    try:
+        saved = artifacts.load_json(artifacts_dir / results, notebook)
+    except artifacts.MissingArtifactError as e:
+        return str(e)
+    if saved["split_id"] != split_id:
+        return (f"{results} was made on another split ({saved['split_id']}) than "
+                f"split.json ({split_id}): 01_data was re-run since. Re-run "
+                f"{notebook}")
+    try:
+        with zipfile.ZipFile(artifacts_dir / model) as zf:
+            damaged = zf.testzip()
+    except (OSError, zipfile.BadZipFile) as e:
+        damaged = str(e)
+    if damaged:
+        return f"{model} is not a complete .keras file ({damaged}). Re-run {notebook}"
+    return None
+
+
+def copy_checkpoints(artifacts_dir: Path, target: Path) -> list[Path]:
+    """Copy the stages ``find_checkpoints`` accepts into ``target`` and write
+    their manifest there last (make mirror); files of other stages left there by
+    an earlier mirror are removed. Returns the files written."""
+    from helpers import artifacts, catchup
+
+    stages, split_id, _ = find_checkpoints(artifacts_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stage, (names, _) in catchup.STAGES.items():
+        for name in names:
+            if stage not in stages:
+                (target / name).unlink(missing_ok=True)
+                continue
+            written.append(artifacts.write_atomically(
+                target / name,
+                lambda tmp, n=name: shutil.copyfile(artifacts_dir / n, tmp)))
+    manifest = target / catchup.MANIFEST_FILE
+    if not stages:
+        manifest.unlink(missing_ok=True)
+        return written
+    return written + [artifacts.save_json(
+        catchup.describe_checkpoints(target, stages, split_id), manifest)]
 
 
 def main(argv=None) -> int:
-    from helpers import assets, checks
+    from helpers import artifacts, assets, catchup, checks
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", metavar="DIR",
-                        help="also put both files in DIR, ready to serve")
+                        help="also put both files and the checkpoints in DIR, "
+                        "ready to serve")
+    parser.add_argument("--artifacts", metavar="DIR", type=Path,
+                        help="with --mirror: the artifacts folder holding the "
+                        "checkpoints (default: TL_ARTIFACTS_DIR or artifacts/)")
+    parser.add_argument("--quick", action="store_true",
+                        help="with --mirror: make missing checkpoints the quick "
+                        "way first (06's recipe, about 2 minutes on a CPU)")
     args = parser.parse_args(argv)
     try:
         cached = (assets.get_cache_dir() / "datasets" / assets.DATASET_NAME
@@ -102,16 +208,22 @@ def main(argv=None) -> int:
         print(f"weights: {weights}  [{source}]")
         print(f"  MobileNetV2 weights, {assets.WEIGHTS_PARAMS:,} parameters: OK")
         if args.mirror:
-            files = make_mirror(Path(args.mirror))
+            artifacts_dir = args.artifacts or get_default_artifacts_dir()
+            if args.quick:
+                artifacts_dir.mkdir(parents=True, exist_ok=True)
+                print(catchup.ensure(artifacts_dir, "fine_tuning"))
+            files = make_mirror(Path(args.mirror), artifacts_dir=artifacts_dir)
             print(f"mirror ready in {args.mirror}/: "
-                  + ", ".join(p.name for p in files))
+                  + ", ".join(p.relative_to(args.mirror).as_posix() for p in files))
+            for note in find_checkpoints(artifacts_dir)[2]:
+                print(f"  {note}")
             print(f"serve it with:  cd {args.mirror} && python -m http.server 8000")
             print("learners set:   TL_MIRROR=http://<this machine's IP>:8000")
-    except (assets.AssetError, checks.DatasetError) as e:
+    except (assets.AssetError, checks.DatasetError, artifacts.MissingArtifactError,
+            artifacts.ArtifactMismatchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
