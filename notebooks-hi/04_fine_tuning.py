@@ -1,0 +1,572 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. MobileNetV2 के ऊपरी हिस्से की फ़ाइन-ट्यूनिंग
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/04_fine_tuning.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Google Colab में चलाएँ</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/04_fine_tuning.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   GitHub पर देखें</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/04_fine_tuning.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   नोटबुक डाउनलोड करें</a></td>
+# </table>
+
+# %% [markdown]
+# English: [04_fine_tuning](../notebooks/04_fine_tuning.ipynb)
+
+# %% [markdown]
+# फ़ीचर एक्सट्रैक्शन (feature extraction) ने ImageNet के फ़ीचर को जैसे थे वैसे ही
+# इस्तेमाल किया। *फ़ाइन-ट्यूनिंग (fine-tuning)* बेस की ऊपरी लेयरों (layer) को
+# बिल्लियों और कुत्तों के हिसाब से ढलने देती है: हम उन्हें अनफ़्रीज़ (unfreeze)
+# करके ट्रेनिंग जारी रखते हैं, धीरे-धीरे, ताकि ImageNet से सीखी बातें मिटें नहीं,
+# बस थोड़ी बदलें। नीचे की लेयर, जो किनारे और बनावट जैसी आम चीज़ें पहचानती हैं,
+# फ़्रीज़ (frozen) ही रहती हैं।
+
+# %% [markdown]
+# *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
+# इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
+
+# %% [markdown]
+# ## सेटअप
+
+# %%
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+from helpers import (
+    artifacts,
+    catchup,
+    model_parts,
+    pipeline,
+    plots,
+    session,
+    splits,
+    training,
+)
+
+session.setup_notebook()
+print(session.describe_runtime("04"))
+
+# %% tags=["parameters"]
+BATCH_SIZE = 32
+SEED = 123
+BASE_LEARNING_RATE = 0.0001
+FINE_TUNE_EPOCHS = 10
+FINE_TUNE_AT = 100
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR सेट हो तो वही
+VERBOSE = 1  # 1: हर एपॉक का प्रोग्रेस बार, 2: हर एपॉक की एक लाइन
+CATCH_UP = True  # पिछली नोटबुक का सेव किया हुआ न मिले तो अभी बनाएँ
+USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Drive में, अगले सेशन के लिए
+
+# %% [markdown]
+# रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
+# शफ़ल के लिए), ताकि उसी मशीन और उन्हीं वर्ज़न पर दोबारा चलाने से वही संख्याएँ
+# मिलें।
+
+# %%
+tf.keras.utils.set_random_seed(SEED)
+
+# %% [markdown]
+# ## अगर आप यहीं से शुरू कर रहे हैं
+# इस नोटबुक को [03_feature_extraction](03_feature_extraction.ipynb) का मॉडल और
+# [01_data](01_data.ipynb) का स्प्लिट चाहिए। अगर वे आर्टिफ़ैक्ट फ़ोल्डर (artifacts
+# folder) में नहीं हैं (Colab का नया रनटाइम (runtime), या आप वर्कशॉप में देर से
+# जुड़े), तो यह सेल उन्हें ऐसे फ़ोल्डर से ले लेता है जो सेशन के बाद भी बना रहता है
+# (`TL_PERSIST_DIR`, या Colab पर `USE_DRIVE = True` के साथ आपकी Google Drive), या
+# `CATCH_UP = True` हो तो उन्हें अभी तेज़ तरीक़े से (06 के कैश किए हुए फ़ीचर से)
+# बना लेता है और बताता है कि पूरे रन से क्या अलग है। `CATCH_UP = False` हो तो यह
+# रुक जाता है और बताता है कि पहले कौन-सी नोटबुक चलानी है।
+
+# %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR,
+                     catch_up=CATCH_UP))
+
+# %% [markdown]
+# ## नोटबुक 01 और 03 ने जो सेव किया
+# स्प्लिट, और फ़ीचर एक्सट्रैक्शन वाला ट्रेन किया हुआ मॉडल, उसकी हिस्ट्री के साथ।
+# इनमें से कुछ न मिले, तो मैसेज बताता है कि पहले कौन-सी नोटबुक चलानी है; अगर 03 की
+# ट्रेनिंग के बाद 01 दूसरी सेटिंग से दोबारा चली हो, तो वह भी बताता है। फ़ीचर
+# एक्सट्रैक्शन कितने एपॉक चला, यह 03 की सेव की हुई फ़ाइल से आता है।
+#
+# **यहाँ आ सकने वाले एरर:**
+#
+# - `MissingArtifactError: ... Run the notebook 03_feature_extraction first`: पहले
+#   वह नोटबुक चलाएँ जिसका नाम मैसेज में है।
+# - `ArtifactMismatchError: The model saved by ... was trained on another split`:
+#   मॉडल की ट्रेनिंग के बाद 01 दूसरी सेटिंग से चली है: 01 के बाद की नोटबुक दोबारा
+#   चलाएँ, या 01 को पुरानी सेटिंग से।
+# - `UnusableArtifactError: ... cannot be used: it is not a complete .keras file`:
+#   सेव किया हुआ मॉडल अधूरा है (क्रैश, या डिस्क भर गई): मैसेज में जिस नोटबुक का
+#   नाम है, उसे दोबारा चलाएँ।
+
+# %%
+split = splits.load_split(ARTIFACTS_DIR)
+model = artifacts.load_model(
+    ARTIFACTS_DIR / "feature_extraction.keras", "03_feature_extraction"
+)
+results = artifacts.load_json(
+    ARTIFACTS_DIR / "feature_extraction_results.json", "03_feature_extraction"
+)
+artifacts.check_same_split(results, split, "03_feature_extraction")
+history = results["history"]
+INITIAL_EPOCHS = results["epochs"]
+base_model = model_parts.find_base_model(model)
+print(base_model.name, "| feature extraction ran", INITIAL_EPOCHS, "epochs")
+
+# %% [markdown]
+# वही डेटासेट जो 03 में थे।
+
+# %%
+IMG_SIZE = split.image_size
+AUTOTUNE = tf.data.AUTOTUNE
+train_dataset = pipeline.make_dataset(
+    split.train, IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
+).prefetch(AUTOTUNE)
+validation_dataset = pipeline.make_dataset(
+    split.validation, IMG_SIZE, BATCH_SIZE
+).prefetch(AUTOTUNE)
+
+# %% [markdown]
+# ## ऊपरी लेयरों को अनफ़्रीज़ करना
+# अब ही क्यों, 03 के बाद: नया-नया बना हेड बड़ी और बेतुकी ग़लतियाँ करता है, और उनके
+# बड़े ग्रेडिएंट (gradient) प्री-ट्रेन्ड (pretrained) लेयरों तक पहुँचकर उनकी सीखी
+# हुई बातें बिगाड़ देते। हेड पहले ट्रेन हो चुका हो, तो ग्रेडिएंट छोटे रहते हैं और
+# बेस को हल्के से बदलते हैं। सिर्फ़ ऊपरी लेयर ही क्यों: शुरुआती लेयर किनारे और
+# बनावट जैसी आम चीज़ें सीखती हैं, जो किसी भी फ़ोटो पर काम आती हैं; बाद वाली लेयर
+# ImageNet के काम के हिसाब से सबसे ज़्यादा ख़ास होती हैं।
+#
+# पहले पूरे बेस को अनफ़्रीज़ करते हैं, फिर `FINE_TUNE_AT` से नीचे की हर लेयर को
+# दोबारा फ़्रीज़ करते हैं।
+
+# %% tags=["nbval-check-output"]
+base_model.trainable = True
+print("Number of layers in the base model:", len(base_model.layers))
+assert len(base_model.layers) == 154
+
+# %% [markdown]
+# `FINE_TUNE_AT` से नीचे की लेयर फिर से फ़्रीज़: वे जो आम, निचले स्तर के फ़ीचर
+# निकालती हैं, उन्हें जैसा है वैसा रखना ही फ़ायदेमंद है।
+
+# %%
+for layer in base_model.layers[:FINE_TUNE_AT]:
+    layer.trainable = False
+
+# %% [markdown]
+# ## BatchNormalization को इन्फ़रेंस मोड में रखना (Keras 3)
+# ट्यूटोरियल (Keras 2) में, नोटबुक 03 वाला `base_model(x, training=False)`
+# अनफ़्रीज़ करने के बाद भी हर BatchNormalization लेयर को इन्फ़रेंस मोड (inference
+# mode) में रखता था। Keras 3 `fit` के दौरान इस `training=False` को ओवरराइड कर देता
+# है (keras-team/keras#20285): तब अनफ़्रीज़ की हुई BatchNormalization लेयर हर बैच
+# को उसी बैच के अपने आँकड़ों से नॉर्मलाइज़ करतीं और ImageNet वाले आँकड़ों (मीन और
+# वेरिएंस) पर लिख देतीं, और 03 में ट्रेन हुए हेड को जो इनपुट मिलता, वह उसके लायक़
+# न रहता।
+#
+# Keras 3 उस BatchNormalization लेयर को इन्फ़रेंस मोड में चलाता है जिसका
+# `trainable` False हो। इसलिए हम इन लेयरों को फिर से फ़्रीज़ कर देते हैं। ट्रेनिंग
+# पर इसका असर: ट्यूटोरियल (Keras 2) हर अनफ़्रीज़ की हुई BatchNormalization लेयर का
+# स्केल और ऑफ़सेट भी ट्रेन करता था, हर लेयर के दो वेरिएबल (variable); यहाँ सिर्फ़
+# ऊपरी लेयरों के कन्वोल्यूशन (convolution) और हेड ट्रेन होते हैं। सेव किए गए मॉडल
+# में सिर्फ़ Keras की अपनी लेयर हैं, इसलिए वह Keras चलने वाली हर जगह लोड हो जाता
+# है। (नोटबुक 06 के लिए `compat.freeze_batch_norm` यही लूप रखता है।)
+
+# %%
+for layer in base_model.layers:
+    if isinstance(layer, tf.keras.layers.BatchNormalization):
+        layer.trainable = False
+
+# %% [markdown]
+# अब ऊपर की 54 लेयरों में से 18 कन्वोल्यूशन कर्नेल (kernel) ट्रेन होते हैं, साथ
+# में हेड का कर्नेल और बायस (bias): कुल 20 वेरिएबल। (ट्यूटोरियल 56 गिनता है: Keras
+# 2 में ऊपर की 18 BatchNormalization लेयर अपना स्केल और ऑफ़सेट भी ट्रेन करती थीं।)
+
+# %% tags=["nbval-check-output"]
+print("trainable variables:", len(model.trainable_variables))
+if FINE_TUNE_AT == 100:  # ट्यूटोरियल की सेटिंग
+    assert len(model.trainable_variables) == 20
+
+# %% [markdown]
+# ## कम लर्निंग रेट से दोबारा कंपाइल करना
+# `trainable` बदलने के बाद मॉडल को फिर से कंपाइल (compile) करना ज़रूरी है। लर्निंग
+# रेट (learning rate) पहले का दसवाँ हिस्सा है: अब हम 2,000 इमेज पर 18 लाख
+# प्री-ट्रेन्ड वेट ट्रेन कर रहे हैं, और बड़े स्टेप (step) लेने पर, जैसा ट्यूटोरियल
+# चेताता है, "मॉडल बहुत जल्दी ओवरफ़िट हो सकता है", या प्री-ट्रेन्ड वेट बिगड़ सकते
+# हैं। ट्यूटोरियल यहाँ RMSprop पर चला जाता है, जो हर वेट का स्टेप उसके हाल के
+# ग्रेडिएंट के आकार से छोटा-बड़ा करता है, ताकि कुछ बड़े ग्रेडिएंट प्री-ट्रेन्ड वेट
+# को दूर न धकेल सकें। (03 में इस्तेमाल हुआ Adam मोमेंटम (momentum) के साथ यही करता
+# है; दोनों यहाँ काम करते हैं।) ओवरफ़िटिंग (overfitting) 06 के नतीजों में दिखती
+# है: ट्रेनिंग सटीकता (accuracy) बढ़ती रहती है, जबकि वैलिडेशन लॉस (loss) अटक जाता
+# है।
+
+# %%
+model.compile(
+    loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+    optimizer=tf.keras.optimizers.RMSprop(learning_rate=BASE_LEARNING_RATE / 10),
+    metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+)
+
+# %% [markdown]
+# मॉडल फिर से: ट्रेनेबल (trainable) और नॉन-ट्रेनेबल (non-trainable) पैरामीटर की
+# गिनती बदल गई है।
+
+# %%
+model.summary()
+
+# %% [markdown]
+# ## ट्रेनिंग जारी रखना
+# एपॉक (epoch) वहीं से आगे गिने जाते हैं जहाँ फ़ीचर एक्सट्रैक्शन रुका था: अगले
+# एपॉक का क्रमांक `len(history.epoch)` है। ट्यूटोरियल
+# `initial_epoch=history.epoch[-1]` देता है, यानी पहले से ट्रेन हो चुके आख़िरी
+# एपॉक का क्रमांक, इसलिए उसकी फ़ाइन-ट्यूनिंग `fine_tune_epochs` से एक एपॉक
+# *ज़्यादा* चलती है (11 एपॉक, उसके लॉग में 10 से 20 तक)। tensorflow.org पर
+# ट्यूटोरियल के नए वर्ज़न ने इसे इसी तरह ठीक किया है:
+# `initial_epoch=len(history.epoch)`।
+#
+# **यहाँ दिख सकने वाले मैसेज:** `Resuming an interrupted run after epoch N.` और
+# `Not resuming the backup in ...` एरर नहीं हैं: पहला बताता है कि रुकी हुई
+# ट्रेनिंग उसी एपॉक-क्रम में आगे बढ़ रही है, दूसरा कि किसी दूसरे रन का बैकअप अलग
+# रखकर ट्रेनिंग नए सिरे से शुरू हुई (03 देखें)।
+
+# %%
+total_epochs = INITIAL_EPOCHS + FINE_TUNE_EPOCHS
+initial_epoch = training.initial_epoch_after(history)
+assert initial_epoch == INITIAL_EPOCHS
+
+bn_layer = base_model.get_layer("block_16_project_BN")
+moving_mean = bn_layer.moving_mean.numpy()
+
+backup_dir = ARTIFACTS_DIR / "backup_fine_tuning"
+log_path = ARTIFACTS_DIR / "fine_tuning_log.csv"
+run_info = training.describe_run(
+    model, split.id, epochs=total_epochs, initial_epoch=initial_epoch,
+    batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
+    fine_tune_at=FINE_TUNE_AT, started_from=history,  # 03 का रन, एपॉक-दर-एपॉक
+)
+resume_at, message = training.prepare_backup(backup_dir, run_info)
+if message:  # रुका रन आगे बढ़ रहा है, या दूसरे रन का बैकअप अलग रखा गया
+    print(message)
+epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
+
+start = time.perf_counter()
+history_fine = model.fit(
+    train_dataset,
+    epochs=total_epochs,
+    initial_epoch=initial_epoch,
+    validation_data=validation_dataset,
+    callbacks=[training.make_backup(backup_dir), *epoch_log],
+    verbose=VERBOSE,
+)
+train_seconds = time.perf_counter() - start
+hist_fine = training.read_epoch_log(log_path)
+assert hist_fine["epoch"] == list(range(INITIAL_EPOCHS, total_epochs))
+
+# %% [markdown]
+# BatchNormalization लेयर इन्फ़रेंस मोड में ही रहीं: उनके ImageNet वाले आँकड़े
+# ज़रा भी नहीं हिले।
+
+# %%
+assert np.array_equal(moving_mean, bn_layer.moving_mean.numpy())
+
+# %% [markdown]
+# ## लर्निंग कर्व, दोनों चरण
+# नोटबुक 03 वाला ट्यूटोरियल का प्लॉट, सारे एपॉक पर (`plots.plot_history` इसे बनाता
+# है), और ट्यूटोरियल वाली वह लाइन जहाँ से फ़ाइन-ट्यूनिंग शुरू होती है (लेजेंड में
+# `Start Fine Tuning`)। प्लॉट का टेक्स्ट 03 की तरह अंग्रेज़ी में है।
+
+# %%
+combined = training.merge_histories(history, hist_fine)
+assert combined["epoch"] == list(range(total_epochs))
+fig = plots.plot_history(combined, fine_tune_epoch=INITIAL_EPOCHS)
+plt.show()
+
+# %% [markdown]
+# दोनों चरणों के आख़िर की वैलिडेशन सटीकता (ट्यूटोरियल अपने 160-px वाले वेट के साथ
+# फ़ाइन-ट्यूनिंग के बाद लगभग 0.98 बताता है):
+
+# %%
+fe_accuracy, ft_accuracy = history["val_accuracy"][-1], hist_fine["val_accuracy"][-1]
+print(f"validation accuracy after feature extraction: {fe_accuracy:.4f}")
+print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
+
+# %% [markdown]
+# सेव किए गए रन में ओवरफ़िटिंग के लक्षण: ट्रेनिंग लॉस एपॉक 11 में 0.1991 से घटकर
+# एपॉक 20 में 0.0808 हो गया, जबकि वैलिडेशन लॉस एपॉक 19 में सबसे कम (0.0502) था और
+# आख़िर में 0.0612 रहा; सबसे अच्छी वैलिडेशन सटीकता, एपॉक 17 की 0.9814, आख़िरी एपॉक
+# में नहीं थी। ऑगमेंटेशन इसे धीमा करता है: 06, जो यही लेयर बिना ऑगमेंटेशन वाली
+# इमेज पर ट्रेन करती है, 0.999 की ट्रेनिंग सटीकता तक पहुँच जाती है जबकि उसका
+# वैलिडेशन लॉस बढ़ता है। नीचे का अभ्यास 4 दिखाता है कि सही समय पर कैसे रुकें।
+
+# %% [markdown]
+# ## फ़ाइन-ट्यून किया हुआ मॉडल सेव करना
+# नोटबुक 05 के लिए, स्प्लिट की id और इस चरण की संख्याओं के साथ।
+
+# %%
+model_path = artifacts.save_model(model, ARTIFACTS_DIR / "fine_tuned.keras")
+results_path = artifacts.save_results(
+    ARTIFACTS_DIR / "fine_tuning_results.json", split, history=hist_fine,
+    epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=train_seconds,
+)
+catchup.save_to_persist_dir(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR)
+print("saved", model_path.name, "and", results_path.name)
+
+# %% [markdown]
+# ## अभ्यास
+# एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
+# अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
+# (solution)** है, दोनों बंद हैं: पहले ख़ुद कोशिश करें, फिर उन्हें खोलने के लिए
+# *संकेत* या *हल* पर क्लिक करें। हल का कोड तब चलता है जब यह नोटबुक ऊपर से पूरी चल
+# चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
+# सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
+
+# %% [markdown]
+# ### अभ्यास 1 (अंदाज़ा लगाएँ): सब कुछ फ़ाइन-ट्यून करें
+# `FINE_TUNE_AT = 0` रखें: पूरा बेस ट्रेन होगा। अंदाज़ा लगाएँ: तब कितने वेरिएबल
+# ट्रेन होंगे, एक एपॉक तेज़ होगा या धीमा, और वैलिडेशन सटीकता जल्दी सुधरेगी, या
+# मॉडल ओवरफ़िट होगा?
+#
+# <details><summary>संकेत</summary>
+#
+# MobileNetV2 के हर कन्वोल्यूशन में एक कर्नेल है और कोई बायस नहीं (उसके बाद वाली
+# BatchNormalization लेयर ऑफ़सेट रखती है), और BatchNormalization फ़्रीज़ रहती है:
+# कन्वोल्यूशन गिनें। समय के लिए: ग्रेडिएंट अब ऊपर की 54 नहीं, सारी 154 लेयरों से
+# होकर पीछे जाता है।
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# बेस का हर कन्वोल्यूशन कर्नेल ट्रेन होता है, साथ में हेड का कर्नेल और बायस: 18
+# लाख की जगह लगभग 22 लाख वेट। कोड इन्हें 03 के मॉडल की एक नई कॉपी पर गिनता है। हर
+# एपॉक पूरे नेटवर्क से होकर पीछे चलता है, इसलिए धीमा होता है (यहाँ मापा नहीं गया)।
+# पहली लेयर किनारे और बनावट निकालती हैं जो किसी भी फ़ोटो पर काम आती हैं; उन्हें
+# 2,000 इमेज से दोबारा सीखना शायद ही मदद करता है, और ओवरफ़िटिंग आसान कर देता है:
+# उम्मीद करें कि ट्रेनिंग सटीकता वैलिडेशन सटीकता से तेज़ चढ़ेगी, और कर्व में
+# वैलिडेशन लॉस पर नज़र रखें। चलाने के लिए: पैरामीटर सेट करें, फिर *Restart Kernel
+# and Run All Cells* (20 ट्रेनेबल वेरिएबल वाली जाँच सिर्फ़ `FINE_TUNE_AT == 100`
+# पर लागू होती है); बाद में उसे वापस 100 करें और कोर्स के मॉडल पर लौटने के लिए 04,
+# और फिर 05, दोबारा चलाएँ।
+#
+# ```python
+# def unfrozen_copy(fine_tune_at):
+#     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
+#     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
+#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
+#                                 "03_feature_extraction")
+#     base = model_parts.find_base_model(copy)
+#     base.trainable = True
+#     for layer in base.layers[:fine_tune_at]:
+#         layer.trainable = False
+#     for layer in base.layers:
+#         if isinstance(layer, tf.keras.layers.BatchNormalization):
+#             layer.trainable = False
+#     return copy
+#
+#
+# everything = unfrozen_copy(0)
+# print("trainable variables:", len(everything.trainable_variables))
+# print("trainable parameters:",
+#       model_parts.count_params(everything.trainable_variables))
+# assert len(everything.trainable_variables) == 54  # 52 convolutions + the head
+# assert (len(unfrozen_copy(FINE_TUNE_AT).trainable_variables)
+#         == len(model.trainable_variables))
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### अभ्यास 2 (अंदाज़ा लगाएँ): दस गुना बड़ी लर्निंग रेट
+# *कम लर्निंग रेट से दोबारा कंपाइल करना* वाले हिस्से के सेल में
+# `BASE_LEARNING_RATE` का दसवाँ हिस्सा नहीं, पूरा `BASE_LEARNING_RATE` इस्तेमाल
+# करें। फ़ाइन-ट्यूनिंग के पहले एपॉक में क्या होता है?
+#
+# <details><summary>संकेत</summary>
+#
+# सेव किए गए रन में वैलिडेशन सटीकता 0.9653 (03 का आख़िरी एपॉक) से फ़ाइन-ट्यूनिंग
+# के पहले एपॉक में 0.9740 हुई। अब 18 लाख प्री-ट्रेन्ड वेट दस गुना बड़े स्टेप लेते
+# हैं, और उन्हें धकेलने वाला हेड पुराने फ़ीचर के लिए ट्रेन हुआ है।
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# बड़े स्टेप प्री-ट्रेन्ड वेट को उन फ़ीचर से दूर ले जाते हैं जिन पर हेड ट्रेन हुआ
+# था: उम्मीद करें कि पहला एपॉक ख़राब होगा, लॉस ज़्यादा होगा, और वैलिडेशन सटीकता
+# सँभलने से पहले 03 से भी नीचे जा सकती है, फिर ओवरफ़िटिंग जल्दी होगी। यही
+# ट्यूटोरियल की चेतावनी है: बड़ी लर्निंग रेट के साथ "the model could overfit very
+# quickly"। (सेव किए गए रन में सिर्फ़ छोटी रेट इस्तेमाल हुई।) कोड 03 के मॉडल की एक
+# नई कॉपी पर हर रेट से एक एपॉक ट्रेन करता है और दोनों नतीजे प्रिंट करता है; CPU पर
+# हर एपॉक लगभग 20 सेकंड लेता है।
+#
+# ```python
+# def unfrozen_copy(fine_tune_at):
+#     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
+#     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
+#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
+#                                 "03_feature_extraction")
+#     base = model_parts.find_base_model(copy)
+#     base.trainable = True
+#     for layer in base.layers[:fine_tune_at]:
+#         layer.trainable = False
+#     for layer in base.layers:
+#         if isinstance(layer, tf.keras.layers.BatchNormalization):
+#             layer.trainable = False
+#     return copy
+#
+#
+# for learning_rate in (BASE_LEARNING_RATE / 10, BASE_LEARNING_RATE):
+#     trial = unfrozen_copy(FINE_TUNE_AT)
+#     trial.compile(
+#         loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+#         optimizer=tf.keras.optimizers.RMSprop(learning_rate=learning_rate),
+#         metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+#     )
+#     first = trial.fit(train_dataset, epochs=1, validation_data=validation_dataset,
+#                       verbose=0).history
+#     print(f"learning rate {learning_rate:g}: loss {first['loss'][0]:.4f}, "
+#           f"validation accuracy {history['val_accuracy'][-1]:.4f} -> "
+#           f"{first['val_accuracy'][0]:.4f}")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### अभ्यास 3 (परखें): एक एपॉक ज़्यादा
+# ट्यूटोरियल `initial_epoch=history.epoch[-1]` से आगे बढ़ता है; यह कोर्स
+# `len(history.epoch)` से (`training.initial_epoch_after`)। दोनों में कितने एपॉक
+# चलते हैं, और उनकी गिनती कैसे होती है? एक छोटे मॉडल पर जाँचें: एक सेकंड लगता है।
+#
+# <details><summary>संकेत</summary>
+#
+# `fit(epochs=E, initial_epoch=I)` 0 से गिने जाने वाले क्रमांक I, I+1, ..., E-1
+# वाले एपॉक चलाता है: E - I एपॉक। 10 एपॉक के बाद `history.epoch[-1]` क्या है, और
+# `len(history.epoch)` क्या?
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# 10 एपॉक के बाद `history.epoch` है `[0, 1, ..., 9]`: `history.epoch[-1]` 9 है,
+# `len(history.epoch)` 10। `epochs=20` के साथ ट्यूटोरियल की फ़ाइन-ट्यूनिंग क्रमांक
+# 9 से 19 चलाती है: 11 एपॉक, `fine_tune_epochs` से एक *ज़्यादा*, और पहला फ़ीचर
+# एक्सट्रैक्शन के आख़िरी एपॉक की तरह "Epoch 10/20" लॉग होता है। हमारा रन 10 से 19
+# चलाता है: ठीक 10, ऊपर की तरह "Epoch 11/20" से "Epoch 20/20" तक लॉग।
+# tensorflow.org पर ट्यूटोरियल के नए वर्ज़न में भी यही सुधार है:
+# `initial_epoch=len(history.epoch)`।
+#
+# ```python
+# x = np.zeros((8, 1), "float32")
+# toy = tf.keras.Sequential([tf.keras.Input((1,)), tf.keras.layers.Dense(1)])
+# toy.compile(optimizer="sgd", loss="mse")
+# first = toy.fit(x, x, epochs=3, verbose=0)
+# tutorial = toy.fit(x, x, epochs=3 + 2, initial_epoch=first.epoch[-1], verbose=0)
+# ours = toy.fit(x, x, epochs=3 + 2, initial_epoch=len(first.epoch), verbose=0)
+# print("3 epochs, then 2 more. tutorial:", tutorial.epoch, "| ours:", ours.epoch)
+# assert len(tutorial.epoch) == 3 and len(ours.epoch) == 2
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### अभ्यास 4 (आगे बढ़ाएँ): सही समय पर रुकना
+# फ़ाइन-ट्यूनिंग देर-सबेर ओवरफ़िट होती है। एक `EarlyStopping` कॉलबैक जोड़ें जो
+# वैलिडेशन लॉस पर नज़र रखे और सबसे अच्छे वेट रख ले। सेव किए गए रन में वह कब रुकता,
+# और आप किस एपॉक का मॉडल रखते?
+#
+# <details><summary>संकेत</summary>
+#
+# `tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=2,
+# restore_best_weights=True)` तब रुकता है जब वैलिडेशन लॉस लगातार 2 एपॉक तक नहीं
+# सुधरता। `hist_fine["val_loss"]` में इस रन के मान हैं: उन्हें एक-एक करके देखें।
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# सेव किए गए रन में वैलिडेशन लॉस 0.0588 (एपॉक 13) तक गिरा, बढ़ा (14), 0.0524 (15)
+# तक गिरा, फिर दो बार बढ़ा (16 और 17): `patience=2` के साथ ट्रेनिंग एपॉक 17 के बाद
+# रुकती है और एपॉक 15 के वेट वापस ले आती है, जिसकी वैलिडेशन सटीकता 0.9790 है,
+# आख़िरी एपॉक की 0.9752 के बजाय। `patience=3` के साथ यह अंत तक चलती है और एपॉक 19
+# वापस लाती है (0.0502, सबसे कम लॉस; सटीकता 0.9802)। patience समय और किसी छोटी
+# गिरावट पर रुक जाने के जोखिम के बीच सौदा है। कोड ऊपर की हिस्ट्री पर यही नियम
+# दोहराकर दिखाता है।
+#
+# इस्तेमाल करने के लिए, नीचे की तरह `early_stopping` बनाएँ और *ट्रेनिंग जारी रखना*
+# वाले हिस्से में `fit` की `callbacks=[...]` सूची में जोड़ें। एक सावधानी: वैलिडेशन
+# सेट पर एपॉक चुनने से वैलिडेशन सटीकता थोड़ी और आशावादी हो जाती है (05 बताती है कि
+# टेस्ट सेट को इससे बाहर क्यों रखा जाता है)।
+#
+# ```python
+# early_stopping = tf.keras.callbacks.EarlyStopping(
+#     monitor="val_loss", patience=2, restore_best_weights=True)
+#
+#
+# def replay_early_stopping(val_loss, patience):
+#     # the index of the epoch EarlyStopping stops after, and of the best epoch
+#     best, wait = 0, 0
+#     for i in range(1, len(val_loss)):
+#         if val_loss[i] < val_loss[best]:
+#             best, wait = i, 0
+#         else:
+#             wait += 1
+#             if wait >= patience:
+#                 return i, best
+#     return len(val_loss) - 1, best
+#
+#
+# for patience in (2, 3):
+#     stop, best = replay_early_stopping(hist_fine["val_loss"], patience)
+#     print(f"patience {patience}: stops after epoch {hist_fine['epoch'][stop] + 1},"
+#           f" keeps epoch {hist_fine['epoch'][best] + 1} (validation accuracy "
+#           f"{hist_fine['val_accuracy'][best]:.4f})")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# अगली नोटबुक: [05_evaluation](05_evaluation.ipynb)।

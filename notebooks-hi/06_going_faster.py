@@ -1,0 +1,520 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 6. और तेज़ (वैकल्पिक)
+
+# %% [markdown]
+# <table class="tfo-notebook-buttons" align="left">
+#   <td><a target="_blank" href=
+#   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/06_going_faster.ipynb">
+#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   Google Colab में चलाएँ</a></td>
+#   <td><a target="_blank" href=
+#   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/06_going_faster.ipynb">
+#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   GitHub पर देखें</a></td>
+#   <td><a href=
+#   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/06_going_faster.ipynb">
+#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   नोटबुक डाउनलोड करें</a></td>
+# </table>
+
+# %% [markdown]
+# English: [06_going_faster](../notebooks/06_going_faster.ipynb)
+
+# %% [markdown]
+# लैपटॉप के CPU पर नोटबुक 03 और 04 अपना ज़्यादातर समय एक ही गणना बार-बार करने में
+# लगाती हैं: *फ़्रीज़ (frozen)* लेयर (layer) एक ही इमेज के लिए हर एपॉक (epoch) में
+# वही आउटपुट देती है। उस आउटपुट को **एक बार** निकालकर कैश (cache) कर लें, तो वही
+# लेयर, उन्हीं ऑप्टिमाइज़र (optimizer), लर्निंग रेट और एपॉक के साथ, समय के छोटे-से
+# हिस्से में ट्रेन हो जाती हैं:
+#
+# - **फ़ीचर एक्सट्रैक्शन (feature extraction):** फ़्रीज़ बेस को हर इमेज पर एक बार
+#   चलाएँ, उसके पूल किए हुए 1280 फ़ीचर कैश करें, और उन पर सिर्फ़ हेड ट्रेन करें
+#   (मिनटों की जगह सेकंड);
+# - **फ़ाइन-ट्यूनिंग (fine-tuning):** `FINE_TUNE_AT` से नीचे की लेयर (जो अब भी
+#   फ़्रीज़ हैं) एक बार चलाएँ, उनके ऐक्टिवेशन (activation), यानी उनके आउटपुट, कैश
+#   करें, और सिर्फ़ बेस का ऊपरी हिस्सा और हेड ट्रेन करें।
+#
+# **क़ीमत:** हर इमेज फ़्रीज़ लेयरों से एक ही बार गुज़रती है, इसलिए रैंडम फ़्लिप और
+# रोटेशन हर एपॉक में नहीं बदल सकते। `AUGMENTED_PASSES = 1` के साथ इमेज जैसी हैं
+# वैसी, बिना ऑगमेंटेशन के, कैश होती हैं; `AUGMENTED_PASSES = n` हर इमेज की n
+# ऑगमेंटेड कॉपी कैश करता है (ज़्यादा समय, ज़्यादा मेमोरी, ज़्यादा विविधता)। यानी
+# मॉडल वही है, पर उसकी ट्रेनिंग ठीक उसी ढंग से नहीं होती, और उसकी संख्याएँ 04 से
+# थोड़ी अलग आती हैं। यह नोटबुक वैकल्पिक तेज़ रास्ता है; नोटबुक 03 और 04
+# क़दम-दर-क़दम ट्यूटोरियल वाला रास्ता ही रहती हैं।
+
+# %% [markdown]
+# *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
+# इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
+
+# %%
+# Colab: install this course at this notebook's version (elsewhere: nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    source = os.environ.get("TL_COURSE_SOURCE",
+                            "git+https://github.com/tl-course/transfer-learning-course")
+    package = f"{source}@v1.1.0"
+    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    package], check=True)
+    print("installed the course's helpers from", package)
+
+# %% [markdown]
+# ## सेटअप
+
+# %%
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
+import time
+
+import tensorflow as tf
+
+from helpers import (
+    artifacts,
+    assets,
+    catchup,
+    compat,
+    fast,
+    model_parts,
+    pipeline,
+    session,
+    splits,
+)
+
+session.setup_notebook()
+print(session.describe_runtime("06"))
+
+# %% tags=["parameters"]
+BATCH_SIZE = 32
+SEED = 123
+BASE_LEARNING_RATE = 0.0001
+INITIAL_EPOCHS = 10
+FINE_TUNE_EPOCHS = 10
+FINE_TUNE_AT = 100
+DROPOUT = 0.2
+AUGMENTED_PASSES = 1  # 1: इमेज जैसी हैं वैसी; n > 1: हर इमेज की n ऑगमेंटेड कॉपी
+WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ; TL_WEIGHTS सेट हो तो वही
+ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR सेट हो तो वही
+VERBOSE = 1  # 1: हर एपॉक का प्रोग्रेस बार, 2: हर एपॉक की एक लाइन
+CATCH_UP = True  # पिछली नोटबुक का सेव किया हुआ न मिले तो अभी बनाएँ
+USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Drive में, अगले सेशन के लिए
+
+# %% [markdown]
+# रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
+# शफ़ल के लिए), ताकि उसी मशीन और उन्हीं वर्ज़न पर दोबारा चलाने से वही संख्याएँ
+# मिलें।
+
+# %%
+tf.keras.utils.set_random_seed(SEED)
+
+# %% [markdown]
+# ## अगर आप यहीं से शुरू कर रहे हैं
+# इस नोटबुक को वह स्प्लिट चाहिए जो [01_data](01_data.ipynb) सेव करती है। अगर वह
+# आर्टिफ़ैक्ट फ़ोल्डर (artifacts folder) में नहीं है (Colab का नया रनटाइम
+# (runtime), या आप वर्कशॉप में देर से जुड़े), तो यह सेल उसे ऐसे फ़ोल्डर से ले लेता
+# है जो सेशन के बाद भी बना रहता है (`TL_PERSIST_DIR`, या Colab पर `USE_DRIVE =
+# True` के साथ आपकी Google Drive), या `CATCH_UP = True` हो तो उसे अभी तेज़ तरीक़े
+# से बना लेता है और बताता है कि पूरे रन से क्या अलग है। `CATCH_UP = False` हो तो
+# यह रुक जाता है और बताता है कि पहले कौन-सी नोटबुक चलानी है।
+#
+# **यहाँ आ सकने वाला एरर:** `MissingArtifactError: ... Run the notebook 01_data
+# first`: पहले 01 चलाएँ (डेटासेट की जगह बदली हो तब भी)।
+
+# %%
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
+print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+
+# %% [markdown]
+# डेटासेट और बेस मॉडल (base model), नोटबुक 03 की तरह।
+#
+# **यहाँ आ सकने वाले एरर:** `AssetError: ... does not load into MobileNetV2`
+# (`TL_WEIGHTS` वाली फ़ाइल MobileNetV2 alpha 1.0 की no_top फ़ाइल नहीं है) या
+# `AssetError: ... cannot connect` (नेटवर्क नहीं है: `TL_WEIGHTS` को लोकल कॉपी पर,
+# या `TL_MIRROR` को क्लासरूम मिरर पर सेट करें)।
+
+# %%
+split = splits.load_split(ARTIFACTS_DIR)
+IMG_SIZE = split.image_size
+train_images = pipeline.make_dataset(split.train, IMG_SIZE, BATCH_SIZE)
+validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
+test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
+
+IMG_SHAPE = IMG_SIZE + (3,)
+base_model = tf.keras.applications.MobileNetV2(
+    input_shape=IMG_SHAPE, include_top=False, weights=assets.prepare_weights(WEIGHTS)
+)
+base_model.trainable = False
+rescale = model_parts.make_rescaling()
+data_augmentation = model_parts.make_augmentation()
+global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
+dropout = tf.keras.layers.Dropout(DROPOUT)
+prediction_layer = tf.keras.layers.Dense(1)
+
+# %% [markdown]
+# ट्यूटोरियल वाला मॉडल, उन्हीं लेयर ऑब्जेक्ट से बना जिन्हें तेज़ रास्ता ट्रेन करता
+# है: तेज़ रास्ता पूरा होने पर नतीजा इसी मॉडल में होता है, और इसका मूल्यांकन
+# (evaluation) नोटबुक 04 के मॉडल की तरह इमेज पर होता है।
+
+# %%
+inputs = tf.keras.Input(shape=IMG_SHAPE)
+x = data_augmentation(inputs)
+x = rescale(x)
+x = base_model(x, training=False)
+x = global_average_layer(x)
+x = dropout(x)
+model = tf.keras.Model(inputs, prediction_layer(x))
+
+
+def compile_for_logits(m, optimizer):
+    m.compile(
+        optimizer=optimizer,
+        loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+        metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+    )
+
+
+timings = {}
+
+# %% [markdown]
+# ## कहाँ से काटें
+# फ़ाइन-ट्यूनिंग `FINE_TUNE_AT` से ऊपर की लेयर ट्रेन करेगी; उससे नीचे सब कुछ
+# फ़्रीज़ रहता है। `split_model_at` बेस को वहीं से काटता है। नीचे वाला हिस्सा *दो*
+# टेंसर (tensor) देता है: एक रेज़िडुअल कनेक्शन (residual connection) इस कट के
+# आर-पार जाता है, इसलिए ऊपर वाले हिस्से को दोनों चाहिए। ऊपर वाला हिस्सा बेस की
+# अपनी लेयर इस्तेमाल करता है, इसलिए उसे ट्रेन करना असल में `base_model` को ही
+# ट्रेन करना है।
+
+# %%
+bottom, top = fast.split_model_at(base_model, FINE_TUNE_AT)
+print([tuple(t.shape) for t in bottom.outputs])
+
+# %% [markdown]
+# ## इमेज पर एक पास, दो कैश
+# हर इमेज डिकोड होकर फ़्रीज़ नेटवर्क से एक बार गुज़रती है। हम वह रख लेते हैं जो
+# दोनों चरणों को चाहिए: नीचे वाले हिस्से के ऐक्टिवेशन (फ़ाइन-ट्यूनिंग के लिए) और
+# बेस के आख़िर के पूल किए हुए 1280 फ़ीचर (हेड के लिए), float16 में, ताकि मेमोरी
+# आधी लगे।
+
+# %%
+start = time.perf_counter()
+both = tf.keras.Model(base_model.input, [*bottom.outputs, base_model.output])
+images_in = tf.keras.Input(shape=IMG_SHAPE)
+*activations, features = both(rescale(images_in))
+cacher = tf.keras.Model(images_in, [*activations, global_average_layer(features)])
+
+augment = data_augmentation if AUGMENTED_PASSES > 1 else None
+train_cache, train_labels = fast.extract_outputs(
+    cacher, train_images, augment, AUGMENTED_PASSES
+)
+val_cache, val_labels = fast.extract_outputs(cacher, validation_dataset)
+timings["cache"] = time.perf_counter() - start
+train_acts, train_features = train_cache[:-1], train_cache[-1:]
+val_acts, val_features = val_cache[:-1], val_cache[-1:]
+print("cached MiB:", sum(a.nbytes for a in train_cache + val_cache) / 2**20)
+
+# %% [markdown]
+# ## चरण 1: कैश किए हुए फ़ीचर पर हेड की ट्रेनिंग
+# सिर्फ़ ड्रॉपआउट (dropout) और लॉजिट लेयर, नोटबुक 03 वाले ऑप्टिमाइज़र, लर्निंग रेट
+# (learning rate) और एपॉक के साथ। हर एपॉक एक सेकंड से भी कम लेता है।
+
+# %%
+start = time.perf_counter()
+feature_input = tf.keras.Input(shape=(1280,))
+head = tf.keras.Model(feature_input, prediction_layer(dropout(feature_input)))
+compile_for_logits(head, tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE))
+head_history = head.fit(
+    fast.make_cached_dataset(train_features, train_labels, BATCH_SIZE, shuffle=True),
+    epochs=INITIAL_EPOCHS,
+    validation_data=fast.make_cached_dataset(val_features, val_labels, BATCH_SIZE),
+    verbose=VERBOSE,
+)
+timings["train_head"] = time.perf_counter() - start
+
+# %% [markdown]
+# पूरे मॉडल में अब ट्रेन किया हुआ हेड है। इमेज पर मापकर:
+
+# %%
+compile_for_logits(model, tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE))
+_, fe_val_accuracy = model.evaluate(validation_dataset, verbose=0)
+print(f"validation accuracy after fast feature extraction: {fe_val_accuracy:.4f}")
+
+# %% [markdown]
+# ## चरण 2: कैश किए हुए ऐक्टिवेशन पर ऊपरी हिस्से की फ़ाइन-ट्यूनिंग
+# नोटबुक 04 की तरह अनफ़्रीज़ (unfreeze) करें, BatchNormalization को इन्फ़रेंस मोड
+# (inference mode) में रखते हुए (`compat.freeze_batch_norm` 04 वाला लूप ही है):
+# वही 20 ट्रेनेबल (trainable) वेरिएबल।
+
+# %%
+base_model.trainable = True
+for layer in base_model.layers[:FINE_TUNE_AT]:
+    layer.trainable = False
+compat.freeze_batch_norm(base_model)
+if FINE_TUNE_AT == 100:  # ट्यूटोरियल की सेटिंग
+    assert len(model.trainable_variables) == 20
+
+# %% [markdown]
+# बेस का ऊपरी हिस्सा (नोटबुक 04 की तरह इन्फ़रेंस मोड में) और हेड, नोटबुक 04 वाले
+# ऑप्टिमाइज़र, लर्निंग रेट और एपॉक से ट्रेन होते हैं।
+
+# %%
+start = time.perf_counter()
+top_inputs = [tf.keras.Input(shape=t.shape[1:]) for t in bottom.outputs]
+y = top(top_inputs)
+y = prediction_layer(dropout(global_average_layer(y)))
+top_model = tf.keras.Model(top_inputs, y)
+assert len(top_model.trainable_variables) == len(model.trainable_variables)
+compile_for_logits(
+    top_model, tf.keras.optimizers.RMSprop(learning_rate=BASE_LEARNING_RATE / 10)
+)
+top_history = top_model.fit(
+    fast.make_cached_dataset(train_acts, train_labels, BATCH_SIZE, shuffle=True),
+    epochs=INITIAL_EPOCHS + FINE_TUNE_EPOCHS,
+    initial_epoch=INITIAL_EPOCHS,
+    validation_data=fast.make_cached_dataset(val_acts, val_labels, BATCH_SIZE),
+    verbose=VERBOSE,
+)
+timings["fine_tune_top"] = time.perf_counter() - start
+
+# %% [markdown]
+# ### बेस अनफ़्रीज़ होने के बाद ओवरफ़िटिंग
+# 18 लाख वेट (weight) बदलने के लिए आज़ाद हों और हर एपॉक में वही कैश की हुई इमेज
+# मिलें, तो मॉडल ट्रेनिंग सेट रटने लगता है: ट्रेनिंग सटीकता (accuracy) 1.0 की ओर
+# चढ़ती है, जबकि वैलिडेशन लॉस (loss) घटना बंद कर देता है या बढ़ने लगता है।
+# ट्यूटोरियल की चेतावनी ("you may get some overfitting", यानी कुछ ओवरफ़िटिंग
+# (overfitting) हो सकती है), इस रन पर मापकर:
+
+# %%
+h = top_history.history
+best = min(range(len(h["val_loss"])), key=h["val_loss"].__getitem__)
+print(f"training accuracy: {h['accuracy'][0]:.3f} -> {h['accuracy'][-1]:.3f}")
+print(f"validation loss:   {h['val_loss'][0]:.3f} -> lowest {h['val_loss'][best]:.3f} "
+      f"(fine-tuning epoch {best + 1}) -> {h['val_loss'][-1]:.3f}")
+
+# %% [markdown]
+# सेव किए गए रन में ट्रेनिंग सटीकता 0.971 से 0.999 तक गई, जबकि वैलिडेशन लॉस
+# फ़ाइन-ट्यूनिंग के दूसरे एपॉक में सबसे कम (0.050) था और आख़िर में 0.071 रहा:
+# नेटवर्क ने कैश की हुई 2,000 इमेज रट लीं। नोटबुक 04, जिसका ऑगमेंटेशन हर एपॉक में
+# हर इमेज को अलग रूप में दिखाता है, धीरे ओवरफ़िट होती है: उसका वैलिडेशन लॉस
+# फ़ाइन-ट्यूनिंग के नौवें एपॉक में सबसे कम था।
+
+# %% [markdown]
+# ## नतीजा, नोटबुक 04 और 05 की तरह मापकर
+# पूरा मॉडल फ़ाइन-ट्यून की हुई लेयर साझा करता है; उसका मूल्यांकन इमेज पर होता है।
+
+# %%
+compile_for_logits(model, tf.keras.optimizers.RMSprop(BASE_LEARNING_RATE / 10))
+_, val_accuracy = model.evaluate(validation_dataset, verbose=0)
+test_loss, test_accuracy = model.evaluate(test_dataset, verbose=0)
+total = sum(timings.values())
+for stage, seconds in timings.items():
+    print(f"{stage:<16}{seconds:8.1f} s")
+print(f"{'total':<16}{total:8.1f} s")
+print(f"validation accuracy after fast fine-tuning: {val_accuracy:.4f}")
+print(f"test accuracy: {test_accuracy:.4f}")
+
+# %% [markdown]
+# वे संख्याएँ जो benchmark और reproduce स्क्रिप्ट इकट्ठा करती हैं।
+
+# %%
+results_path = artifacts.save_results(
+    ARTIFACTS_DIR / "fast_path_results.json", split,
+    timings=timings, train_seconds=total, augmented_passes=AUGMENTED_PASSES,
+    feature_extraction_val_accuracy=fe_val_accuracy, val_accuracy=val_accuracy,
+    test_accuracy=test_accuracy, test_loss=test_loss,
+    head_history=head_history.history, fine_tune_history=top_history.history,
+)
+print("saved", results_path.name)
+
+# %% [markdown]
+# ## अभ्यास
+# एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
+# अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
+# (solution)** है, दोनों बंद हैं: पहले ख़ुद कोशिश करें, फिर उन्हें खोलने के लिए
+# *संकेत* या *हल* पर क्लिक करें। हल का कोड तब चलता है जब यह नोटबुक ऊपर से पूरी चल
+# चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
+# सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
+
+# %% [markdown]
+# ### अभ्यास 1 (अंदाज़ा लगाएँ): तीन ऑगमेंटेड कॉपी
+# `AUGMENTED_PASSES = 3` रखें। अंदाज़ा लगाएँ कि अब कैश करने में क्या लगेगा (समय और
+# मेमोरी), फ़ाइन-ट्यूनिंग का एक एपॉक कितना लेगा, और क्या वैलिडेशन सटीकता और ऊपर
+# वाली ओवरफ़िटिंग बदलेंगी।
+#
+# <details><summary>संकेत</summary>
+#
+# हर पास फ़्रीज़ लेयरों को हर ट्रेनिंग इमेज पर एक बार और चलाता है, हर बार अलग ढंग
+# से फ़्लिप और रोटेट करके, और जो निकलता है उसे रख लेता है। कैश का साइज़ ऊपर प्रिंट
+# हुआ है (`cached MiB`): उसका कौन-सा हिस्सा बढ़ता है?
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# कैश का ट्रेनिंग वाला हिस्सा, और उसे भरने का समय, तीन गुना हो जाता है (वैलिडेशन
+# इमेज एक ही बार, जैसी हैं वैसी कैश होती हैं); फ़ाइन-ट्यूनिंग का हर एपॉक 2,000 की
+# जगह 6,000 कैश किए उदाहरणों पर चलता है, इसलिए लगभग तीन गुना समय लेता है। बदले में
+# मॉडल हर इमेज के तीन रूप देखता है, यानी वह विविधता का कुछ हिस्सा जो 04 को हर एपॉक
+# के ऑगमेंटेशन से मिलता है। उम्मीद करें कि ओवरफ़िटिंग घटेगी (ट्रेनिंग सटीकता 1.0
+# की ओर कम तेज़ी से चढ़ेगी); वैलिडेशन सटीकता के पास हिलने की कम जगह है: सेव किया
+# गया रन बिना ऑगमेंटेशन के 0.9802 तक पहुँचा, और 04 ऑगमेंटेशन के साथ 0.9752 तक। कोड
+# मेमोरी का अनुमान लगाता है और आकार दिखाने के लिए एक बैच तीन पास के साथ कैश करता
+# है।
+#
+# ```python
+# train_mib = sum(a.nbytes for a in train_cache) / 2**20 / AUGMENTED_PASSES
+# val_mib = sum(a.nbytes for a in val_cache) / 2**20
+# print(f"cache: {AUGMENTED_PASSES * train_mib + val_mib:.0f} MiB now, about "
+#       f"{3 * train_mib + val_mib:.0f} MiB with AUGMENTED_PASSES = 3")
+# one_batch = train_images.take(1)
+# outputs, batch_labels = fast.extract_outputs(cacher, one_batch, data_augmentation, 3)
+# print("one batch, three passes:", [o.shape for o in outputs])
+# assert len(batch_labels) == 3 * len(next(iter(one_batch))[1])
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### अभ्यास 2 (मापें): समय कहाँ जाता है
+# `timings["cache"]` (हर इमेज का पूरे बेस से एक फ़ॉरवर्ड पास) की तुलना
+# `fine_tune_top` के एक एपॉक (ऊपरी लेयर, आगे और पीछे दोनों) से करें। फिर अंदाज़ा
+# लगाएँ कि `FINE_TUNE_AT` को 100 से 120 करने पर क्या बदलेगा: हर एपॉक का समय, कैश
+# का साइज़, ट्रेनेबल वेरिएबल।
+#
+# <details><summary>संकेत</summary>
+#
+# `fast.split_model_at(base_model, 120)` बिना कुछ ट्रेन किए बेस को लेयर 120 पर
+# काटता है: देखें कि नीचे वाला हिस्सा क्या आउटपुट देता है, और ऊपर वाले हिस्से के
+# ट्रेनेबल वेरिएबल गिनें।
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# सेव किए गए रन में कैश करने में 18.7 सेकंड लगे और फ़ाइन-ट्यूनिंग के 10 एपॉक में
+# 105.4 सेकंड: हर एपॉक लगभग 10.5 सेकंड, पूरे बेस से एक पास के आधे से भी ज़्यादा,
+# क्योंकि ऊपर वाला हिस्सा ट्रेनिंग इमेज के लिए आगे और पीछे दोनों चलता है, और
+# वैलिडेशन इमेज के लिए फिर आगे। 120 पर ऊपर वाले हिस्से में कम लेयर और कम ट्रेनेबल
+# वेरिएबल होते हैं, इसलिए हर एपॉक तेज़ होता है। कैश छोटा नहीं होता: कट ब्लॉक 13 के
+# अंदर पड़ता है, उस स्ट्राइड से पहले जो ग्रिड को आधा करता है, इसलिए उसमें हर इमेज
+# के लगभग उतने ही मान रहते हैं जितने अभी। और बिल्लियों-कुत्तों के हिसाब से कम लेयर
+# ढलती हैं, जिससे थोड़ी सटीकता जा सकती है (मापा नहीं गया)। कोड दोनों कट प्रिंट
+# करता है।
+#
+# ```python
+# import numpy as np
+#
+# per_epoch = timings["fine_tune_top"] / FINE_TUNE_EPOCHS
+# print(f"cache: {timings['cache']:.1f} s; one fine-tuning epoch: {per_epoch:.1f} s")
+# for cut in (FINE_TUNE_AT, 120):
+#     cut_bottom, cut_top = fast.split_model_at(base_model, cut)
+#     shapes = [tuple(t.shape[1:]) for t in cut_bottom.outputs]
+#     values = sum(int(np.prod(s)) for s in shapes)
+#     print(f"cut at {cut}: caches {shapes} = {values} values per image; "
+#           f"{len(cut_top.trainable_variables)} trainable variables")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### अभ्यास 3 (परखें): वही लेयर
+# तेज़ रास्ता उन्हीं लेयर ऑब्जेक्ट को ट्रेन करता है जिनसे पूरा `model` बना है। इसे
+# जाँचें: `model` (इमेज से) और `top_model` (कैश किए ऐक्टिवेशन से) हर वैलिडेशन इमेज
+# के लिए वही लॉजिट देने चाहिए। तो फिर नोटबुक 03 और 04 से अलग *क्या* है?
+#
+# <details><summary>संकेत</summary>
+#
+# `model.predict(validation_dataset)` और
+# `top_model.predict(fast.make_cached_dataset(val_acts, val_labels, BATCH_SIZE))`
+# इस्तेमाल करें; `predict` ड्रॉपआउट और ऑगमेंटेशन बंद रखता है। कैश float16 में है:
+# शून्य नहीं, छोटे अंतर की उम्मीद करें।
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# float16 कैश की राउंडिंग तक दोनों मेल खाते हैं: दोनों को वही वेट निकालते हैं। 03
+# और 04 से अलग ट्रेनिंग है, मॉडल नहीं: 04 नेटवर्क को हर एपॉक में हर इमेज नए सिरे
+# से फ़्लिप और रोटेट करके दिखाती है, जबकि यहाँ हर एपॉक वही कैश किया हुआ रूप देखता
+# है। इसीलिए इस नोटबुक की ट्रेनिंग सटीकता 0.999 तक पहुँचती है, और इसीलिए इसकी
+# संख्याएँ 04 के क़रीब हैं, पर वही नहीं।
+#
+# ```python
+# import numpy as np
+#
+# from_images = model.predict(validation_dataset, verbose=0).flatten()
+# from_cache = top_model.predict(
+#     fast.make_cached_dataset(val_acts, val_labels, BATCH_SIZE), verbose=0).flatten()
+# difference = np.abs(from_images - from_cache)
+# print(f"largest difference in logit: {difference.max():.4f} "
+#       f"(logits up to {np.abs(from_images).max():.2f})")
+# print(f"same class for {np.mean((from_images > 0) == (from_cache > 0)):.1%}")
+# assert difference.max() <= 0.05 * np.abs(from_images).max() + 0.05
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ### अभ्यास 4 (आगे बढ़ाएँ): सेकंडों में दूसरा हेड आज़माएँ
+# फ़ीचर कैश हों तो हेड के प्रयोग सेकंडों में हो जाते हैं। `train_features` पर एक
+# छिपी लेयर (`Dense(64, activation="relu")`) वाला हेड `INITIAL_EPOCHS` एपॉक ट्रेन
+# करें और उसकी वैलिडेशन सटीकता की तुलना अकेली यूनिट वाले हेड से करें (सेव किए गए
+# रन में 10 एपॉक के बाद 0.9641)।
+#
+# <details><summary>संकेत</summary>
+#
+# चरण 1 की नक़ल करें: एक `Input(shape=(1280,))`, आपकी लेयर, `compile_for_logits`,
+# और `fast.make_cached_dataset(train_features, ...)` पर `fit`। नई लेयर ऑब्जेक्ट
+# इस्तेमाल करें, ताकि नोटबुक का `model` न छुआ जाए।
+#
+# </details>
+#
+# <details><summary>हल</summary>
+#
+# यह चरण 1 की तरह सेकंडों में ट्रेन होता है। लगभग वैसी ही सटीकता की उम्मीद करें:
+# ये फ़ीचर क्लासों को पहले से ही लगभग एक सीधी रेखा से अलग कर देते हैं, और छिपी
+# लेयर ओवरफ़िट होने के लिए लगभग 82,000 वेट और जोड़ देती है। असल बात तरीक़ा है: कैश
+# किए फ़ीचर के साथ आप उतने समय में दस हेड आज़मा सकते हैं जितना 03 का एक एपॉक लेता
+# है। (चरण 1 की तरह, यह बिना ऑगमेंटेशन वाली इमेज के फ़ीचर पर ट्रेन होता है।)
+#
+# ```python
+# features_in = tf.keras.Input(shape=(1280,))
+# z = tf.keras.layers.Dense(64, activation="relu")(features_in)
+# z = tf.keras.layers.Dropout(DROPOUT)(z)
+# bigger_head = tf.keras.Model(features_in, tf.keras.layers.Dense(1)(z))
+# compile_for_logits(bigger_head,
+#                    tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_RATE))
+# start = time.perf_counter()
+# bigger = bigger_head.fit(
+#     fast.make_cached_dataset(train_features, train_labels, BATCH_SIZE, shuffle=True),
+#     epochs=INITIAL_EPOCHS,
+#     validation_data=fast.make_cached_dataset(val_features, val_labels, BATCH_SIZE),
+#     verbose=0,
+# )
+# print(f"{time.perf_counter() - start:.1f} s; validation accuracy "
+#       f"{bigger.history['val_accuracy'][-1]:.4f} with the hidden layer, "
+#       f"{head_history.history['val_accuracy'][-1]:.4f} with the single unit")
+# ```
+#
+# </details>
