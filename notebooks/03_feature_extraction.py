@@ -115,6 +115,10 @@ tf.keras.utils.set_random_seed(SEED)
 # with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
 # says what differs from the full run. With `CATCH_UP = False` it stops and names the
 # notebook to run first.
+#
+# In a workshop, your instructor's classroom mirror (`TL_MIRROR`) can hand you their
+# copy instead: with `CATCH_UP = True` this cell looks there first, checks every file
+# against the mirror's sha256 sums, and uses a model only if it was made on your split.
 
 # %%
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
