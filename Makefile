@@ -8,14 +8,23 @@ VENV      ?= .venv
 PY        ?= $(VENV)/bin/python
 LAB_PORT  ?= 8888
 LAB_TOKEN ?=
+LAB_ROOT  ?= $(CURDIR)
 SMOKE_DIR ?= build/smoke
 
 COLAB_VENV ?= .venv-colab
 
-.PHONY: setup lab test unit smoke lint sync execute reproduce benchmark fetch mirror \
-	clean badges colab-test
+.PHONY: setup lab test unit smoke lint sync execute reproduce reproduce-hi benchmark \
+	benchmark-accelerator fetch mirror wheelhouse clean badges colab-test
+
+# The course's JupyterLab defaults (jupyterlab-settings/: a notebook's .py opens as a
+# notebook, through jupytext), copied where that Python's JupyterLab reads app-level
+# overrides (<venv>/share/jupyter/lab/settings/overrides.d), never ~/.jupyter.
+lab_defaults = $(1) -c "import os, shutil, sys; \
+  app_dir = os.environ.get('JUPYTERLAB_DIR') or sys.prefix + '/share/jupyter/lab'; \
+  shutil.copytree('jupyterlab-settings', app_dir + '/settings', dirs_exist_ok=True)"
 
 setup: $(VENV)/.installed
+	$(call lab_defaults,$(VENV)/bin/python)
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,27 +34,38 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 lab:
+	$(call lab_defaults,$(PY))
 	$(PY) -m jupyterlab --no-browser --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.port=$(LAB_PORT) $(if $(LAB_TOKEN),--IdentityProvider.token=$(LAB_TOKEN)) \
-	  --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
+	  --ServerApp.root_dir=$(LAB_ROOT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: lint unit smoke
+
+# A real browser (headless Chromium) runs 01 through `make lab`: tests/test_browser.py
+# (needs chromium and requirements-browser.txt; `make test` runs it too).
+.PHONY: browser-test
+browser-test:
+	$(PY) -m pytest -q -s tests/test_browser.py
 
 unit:
 	$(PY) -m pytest -q tests
 
 # Every notebook end to end on generated data, with the smoke parameters injected
 # after its parameters cell (scripts/nbrun.py); nbval compares the tagged cells.
+# SMOKE_EDITIONS: en = notebooks/, hi = notebooks-hi/ (the same code, Hindi prose).
+SMOKE_EDITIONS ?= en hi
 smoke:
 	rm -rf $(SMOKE_DIR)
-	$(PY) scripts/nbrun.py smoke --out $(SMOKE_DIR)
+	for e in $(SMOKE_EDITIONS); do \
+	  $(PY) scripts/nbrun.py smoke --edition $$e --out $(SMOKE_DIR)/$$e || exit 1; done
 	$(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider \
-	  $(SMOKE_DIR)/*.ipynb
+	  $(foreach e,$(SMOKE_EDITIONS),$(SMOKE_DIR)/$(e)/*.ipynb)
 
 # The smoke notebooks again, on Google Colab's stock TensorFlow/Keras/numpy
 # (requirements-colab.txt) in a second virtual environment.
 colab-test: $(COLAB_VENV)/.installed
-	$(MAKE) smoke PY=$(COLAB_VENV)/bin/python SMOKE_DIR=build/smoke-colab
+	$(MAKE) smoke PY=$(COLAB_VENV)/bin/python SMOKE_DIR=build/smoke-colab \
+	  SMOKE_EDITIONS=en
 
 $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
 	python3 -m venv $(COLAB_VENV)
@@ -58,24 +78,45 @@ lint:
 	$(PY) -m ruff check .
 
 sync:
-	$(PY) -m jupytext --sync notebooks/*.ipynb
+	$(PY) -m jupytext --sync notebooks/*.ipynb notebooks-hi/*.ipynb
 
 # After changing the repository URL or the version in pyproject.toml.
 badges:
 	$(PY) scripts/badges.py
-	$(PY) -m jupytext --sync notebooks/*.py
+	$(PY) -m jupytext --sync notebooks/*.py notebooks-hi/*.py
 
 execute reproduce:
 	$(PY) scripts/reproduce.py
 
+# The Hindi notebooks' stored outputs: the same code, run for real (after
+# `make reproduce`, with the same settings).
+reproduce-hi:
+	$(PY) scripts/reproduce.py --edition hi --output results/reproduce-hi.json
+
 benchmark:
 	$(PY) scripts/benchmark.py $(ARGS)
+
+# On a machine with a GPU or TPU (notebook 08's strategies, mixed precision, XLA,
+# cached features): results/benchmark_accelerator.json. --smoke: a quick CPU check.
+benchmark-accelerator:
+	$(PY) scripts/benchmark_accelerator.py $(ARGS)
 
 fetch:
 	$(PY) scripts/fetch.py
 
+# Learners without internet install from the mirror too (docs/offline-install.md):
+# make wheelhouse, or make mirror WHEELS=1 for the dataset, weights and wheels.
+WHEELS          ?=
+WHEEL_PLATFORMS ?= linux-x86_64 macos-arm64 windows-x86_64
+WHEEL_PYTHONS   ?= 3.11
+
 mirror:
 	$(PY) scripts/fetch.py --mirror mirror
+	$(if $(filter 1 yes true,$(WHEELS)),$(MAKE) wheelhouse)
+
+wheelhouse:
+	$(PY) scripts/wheelhouse.py --out mirror/wheels --platform $(WHEEL_PLATFORMS) \
+	  --python $(WHEEL_PYTHONS) $(ARGS)
 
 clean:
 	rm -rf artifacts build .pytest_cache .ruff_cache

@@ -139,12 +139,15 @@ def main(argv=None) -> int:
     parser.add_argument("--collect-only", action="store_true",
                         help="do not execute; collect the last run's artifacts")
     parser.add_argument("--output", default=str(ROOT / "results" / "reproduce.json"))
+    parser.add_argument("--edition", choices=("en", "hi"), default="en",
+                        help="hi: run notebooks-hi/ (same code, same artifacts) and "
+                        "store its outputs there; results go to --output as usual")
     parser.add_argument("--smoke", action="store_true",
                         help="the smoke configuration (one epoch per stage); the "
                         "stored outputs in notebooks/ are left as they are")
     args = parser.parse_args(argv)
 
-    from nbrun import HEADLESS, SMOKE, run_notebooks, save_results
+    from nbrun import EDITIONS, HEADLESS, SMOKE, run_notebooks, save_results
 
     from helpers.artifacts import get_artifacts_dir
 
@@ -152,9 +155,11 @@ def main(argv=None) -> int:
     artifacts = get_artifacts_dir(ROOT / "artifacts").resolve()
     os.environ["TL_ARTIFACTS_DIR"] = str(artifacts)
     seconds = {} if args.collect_only else run_notebooks(
-        args.only, SMOKE if args.smoke else HEADLESS, inplace=not args.smoke)
+        args.only, SMOKE if args.smoke else HEADLESS, inplace=not args.smoke,
+        folder=EDITIONS[args.edition])
     results = collect(artifacts, seconds)
-    results["command"] = "make reproduce" + (" (smoke)" if args.smoke else "")
+    results["command"] = ("make reproduce" + ("-hi" if args.edition == "hi" else "")
+                          + (" (smoke)" if args.smoke else ""))
     save_results(results, args.output, format_table(results))
     return 0
 
