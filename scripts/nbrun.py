@@ -29,13 +29,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+#: The language editions: the same code cells (tests/test_hindi.py), other prose.
+EDITIONS = {"en": NOTEBOOKS, "hi": ROOT / "notebooks-hi"}
 INJECTED = "injected-parameters"
 #: The tag of the solution cells appended to the smoke copies.
 SOLUTION_TAG = "exercise-solution"
 #: A folded worked solution in a markdown cell: ``<details><summary>Solution
 #: </summary> ... </details>`` (not nested: the first ``</details>`` ends it).
 SOLUTION_BLOCK = re.compile(
-    r"<details>\s*<summary>\s*Solution\s*</summary>(.*?)</details>",
+    r"<details>\s*<summary>\s*(?:Solution|हल)\s*</summary>(.*?)</details>",
     re.DOTALL | re.IGNORECASE)
 #: A fenced ```` ```python ```` block, its fences at the start of a line.
 PYTHON_FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$",
@@ -51,9 +53,10 @@ NOISE = re.compile(r"^([IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages befor
                    r"TensorFlow Lite XNNPACK delegate)")
 
 
-def notebook_paths(only=None) -> list[Path]:
-    """The numbered notebooks, optionally only those whose number is in ``only``."""
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def notebook_paths(only=None, folder: Path = NOTEBOOKS) -> list[Path]:
+    """The numbered notebooks of ``folder`` (an edition), optionally only those
+    whose number is in ``only``."""
+    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if not only or p.name[:2] in only]
 
 
@@ -142,11 +145,13 @@ def write_notebook(nb, path: Path) -> None:
     write_atomically(path, lambda tmp: nbformat.write(nb, tmp))
 
 
-def run_notebooks(only=None, parameters=None, inplace: bool = True) -> dict:
-    """Run the selected notebooks in order, printing progress; return seconds.
-    With ``inplace``, their outputs are stored in the ``.ipynb`` files."""
+def run_notebooks(only=None, parameters=None, inplace: bool = True,
+                  folder: Path = NOTEBOOKS) -> dict:
+    """Run the selected notebooks of ``folder`` in order, printing progress;
+    return seconds. With ``inplace``, their outputs are stored in the ``.ipynb``
+    files."""
     seconds = {}
-    for path in notebook_paths(only):
+    for path in notebook_paths(only, folder):
         print(f"running {path.name} ...", flush=True)
         nb, seconds[path.stem] = execute(path, parameters or HEADLESS)
         if inplace:
@@ -202,14 +207,14 @@ def append_solutions(nb):
     return nb
 
 
-def write_smoke_copies(out: Path, only=None) -> list[Path]:
+def write_smoke_copies(out: Path, only=None, folder: Path = NOTEBOOKS) -> list[Path]:
     """Copies of the notebooks with the smoke parameters injected and the
     exercises' solutions appended (make test)."""
     import nbformat
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in notebook_paths(only):
+    for path in notebook_paths(only, folder):
         nb = inject_parameters(nbformat.read(path, as_version=4), SMOKE,
                                strict=False)
         append_solutions(nb)
@@ -223,8 +228,12 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     smoke = sub.add_parser("smoke", help="write smoke copies of the notebooks")
     smoke.add_argument("--out", default=str(ROOT / "build" / "smoke"))
+    smoke.add_argument("--edition", choices=sorted(EDITIONS), default="en",
+                       help="en: notebooks/, hi: notebooks-hi/")
+    smoke.add_argument("--only", nargs="*", help="notebook numbers, e.g. 01 05")
     args = parser.parse_args(argv)
-    for path in write_smoke_copies(Path(args.out)):
+    for path in write_smoke_copies(Path(args.out), args.only,
+                                   EDITIONS[args.edition]):
         print(os.path.relpath(path))
     return 0
 
