@@ -4,6 +4,7 @@ The folder layout is the tutorial's::
 
     <data_dir>/train/<class>/*.jpg
     <data_dir>/validation/<class>/*.jpg
+    <data_dir>/test/<class>/*.jpg        (optional; read by 07_your_own_data)
 
 Class names are the sorted sub-folder names and labels their index, exactly as
 ``tf.keras.utils.image_dataset_from_directory`` assigns them. Each file is decoded
@@ -31,6 +32,8 @@ from pathlib import Path
 from .artifacts import save_json, write_atomically
 
 SPLITS = ("train", "validation")
+#: A split a folder may have besides ``SPLITS`` (07_your_own_data reads it).
+TEST_SPLIT = "test"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 #: Images with a side longer than this are downscaled into a converted copy.
 MAX_SIDE = 4096
@@ -40,6 +43,11 @@ BINARY_CLASSES = 2
 ORIENTATION_TAG = 0x0112
 #: The shape of ``dataset_check.json``; a cache of another shape is rebuilt.
 CHECK_FORMAT = 2
+#: The setting that names the folder of your own classes (07_your_own_data).
+OWN_DATA_ENV = "TL_OWN_DATA_DIR"
+#: Where to get an example folder of many classes in the tutorial's layout:
+#: the clothing dataset (small) by Alexey Grigorev et al., CC0 1.0.
+EXAMPLE_DATASET_URL = "https://github.com/alexeygrigorev/clothing-dataset-small"
 
 
 class DatasetError(ValueError):
@@ -159,14 +167,50 @@ def list_image_files(split_dir: str | os.PathLike) -> ImageFiles:
     return scan_split(split_dir)[0]
 
 
+def find_own_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The folder of your own classes (07_your_own_data).
+
+    ``TL_OWN_DATA_DIR`` wins over ``data_dir`` (the notebook's ``DATA_DIR``), as
+    ``TL_DATA_DIR`` and ``TL_ARTIFACTS_DIR`` win in the other notebooks. With
+    neither set, or a path that is not a folder, ``DatasetError`` says what to
+    set and where to get an example dataset. The layout is checked later, by
+    ``check_dataset``.
+    """
+    from_env = os.environ.get(OWN_DATA_ENV)
+    setting = from_env or data_dir
+    if not setting:
+        raise DatasetError(
+            f"No dataset folder is set. Set DATA_DIR in the parameters cell (or "
+            f"the environment variable {OWN_DATA_ENV}) to your folder: "
+            "<folder>/train/<class>/ and <folder>/validation/<class>/ with one "
+            "sub-folder of images per class, and optionally <folder>/test/<class>/. "
+            "To try the notebook on an example first, get the clothing dataset "
+            "(10 classes, 3,781 photos, CC0, by Alexey Grigorev et al.): "
+            f"`git clone --depth 1 {EXAMPLE_DATASET_URL}`, then set DATA_DIR to "
+            "the folder it made (clothing-dataset-small)."
+        )
+    name = OWN_DATA_ENV if from_env else "DATA_DIR"
+    path = Path(setting).expanduser()
+    if not path.is_dir():
+        where = "does not exist" if not path.exists() else "is not a folder"
+        raise DatasetError(
+            f"{name}={str(setting)!r} {where} (seen from {Path.cwd()}). Set "
+            f"{name} to the folder that holds train/ and validation/; a relative "
+            "path starts in the notebook's folder."
+        )
+    return path.resolve()
+
+
 def check_layout(data_dir: str | os.PathLike,
-                 max_classes: int | None = None) -> tuple[str, ...]:
+                 max_classes: int | None = None,
+                 with_test: bool = False) -> tuple[str, ...]:
     """Check the folder structure and return the class names (01_data).
 
     Raises ``DatasetError`` naming the fix for: a missing ``train`` or
     ``validation`` folder, fewer than two classes (or more than
     ``max_classes``), classes that differ between the splits, or an empty class
-    folder.
+    folder. With ``with_test``, a ``test`` folder, if there is one, is checked
+    the same way (07_your_own_data).
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -175,7 +219,7 @@ def check_layout(data_dir: str | os.PathLike,
             "holds train/ and validation/ (or unset it to download the dataset)."
         )
     classes = {}
-    for split in SPLITS:
+    for split in find_splits(data_dir, with_test):
         split_dir = data_dir / split
         if not split_dir.is_dir():
             found = sorted(p.name for p in data_dir.iterdir() if p.is_dir())
@@ -205,6 +249,13 @@ def check_layout(data_dir: str | os.PathLike,
             f"train has classes {classes['train']} but validation has "
             f"{classes['validation']}. Give both splits the same class folders."
         )
+    if classes.get(TEST_SPLIT, classes["train"]) != classes["train"]:
+        raise DatasetError(
+            f"train has classes {classes['train']} but test has "
+            f"{classes[TEST_SPLIT]}. Give test/ the same class folders as train/, "
+            "or move test/ out of the dataset folder (a test set is then carved "
+            "out of validation/)."
+        )
     if max_classes is not None and len(classes["train"]) > max_classes:
         raise DatasetError(
             f"{data_dir} has {len(classes['train'])} class folders "
@@ -213,10 +264,18 @@ def check_layout(data_dir: str | os.PathLike,
             f"label 2 of a two-class loss). Keep {max_classes} class folders in "
             "both train/ and validation/ (move the others out of the dataset "
             "folder); for more classes the model needs a softmax head with one "
-            "output per class and SparseCategoricalCrossentropy (05's 'where to "
-            "go next')."
+            "output per class and SparseCategoricalCrossentropy: the notebook "
+            "07_your_own_data trains one on any number of classes."
         )
     return tuple(classes["train"])
+
+
+def find_splits(data_dir: Path, with_test: bool = False) -> tuple[str, ...]:
+    """``("train", "validation")``, and ``"test"`` when ``with_test`` and the
+    folder has a ``test`` folder (07_your_own_data)."""
+    if with_test and (Path(data_dir) / TEST_SPLIT).is_dir():
+        return (*SPLITS, TEST_SPLIT)
+    return SPLITS
 
 
 def inspect_image(path: str) -> tuple[str, str]:
@@ -338,12 +397,15 @@ def check_dataset(
     work_dir: str | os.PathLike | None = None,
     progress: bool = True,
     max_classes: int | None = BINARY_CLASSES,
+    with_test: bool = False,
 ) -> DatasetReport:
     """Check every file of a dataset folder and return the usable ones (01_data).
 
     Structural problems raise ``DatasetError`` (see ``check_layout``; more than
     ``max_classes`` classes too, two by default: the notebooks 01-06 are
-    binary, ``None`` lists any number). Files that are not images, do not decode
+    binary, ``None`` lists any number: 07_your_own_data). With ``with_test``,
+    a ``test`` folder is checked too, when there is one, and becomes the
+    report's third split. Files that are not images, do not decode
     or are not regular files are skipped and listed in the report. CMYK, 16-bit,
     EXIF-rotated, huge and other unusual images get an upright RGB JPEG copy
     under ``work_dir`` (the dataset itself is never modified).
@@ -353,11 +415,12 @@ def check_dataset(
     remembered result that is unreadable or of another shape is made again.
     """
     data_dir = Path(data_dir).resolve()
-    check_layout(data_dir, max_classes)
-    scanned = {split: scan_split(data_dir / split) for split in SPLITS}
+    check_layout(data_dir, max_classes, with_test)
+    splits = find_splits(data_dir, with_test)
+    scanned = {split: scan_split(data_dir / split) for split in splits}
     listed = {split: files for split, (files, _) in scanned.items()}
-    irregular = [entry for split in SPLITS for entry in scanned[split][1]]
-    all_files = [Path(p) for split in SPLITS for p in listed[split].paths]
+    irregular = [entry for split in splits for entry in scanned[split][1]]
+    all_files = [Path(p) for split in splits for p in listed[split].paths]
     key = _fingerprint(all_files, irregular)
     memo = Path(work_dir) / "dataset_check.json" if work_dir else None
     if memo and memo.is_dir():
@@ -374,7 +437,7 @@ def check_dataset(
     convert_root = Path(work_dir) / "converted" if work_dir else None
     bar = tqdm(total=len(all_files), desc="Checking images", disable=not progress,
                unit="img", mininterval=1.0)
-    for split in SPLITS:
+    for split in splits:
         files = listed[split]
         keep_paths, keep_labels = [], []
         for path, label in zip(files.paths, files.labels):
@@ -454,10 +517,13 @@ def _report_to_json(report: DatasetReport, key: str) -> dict:
 
 def _report_from_json(saved: dict) -> DatasetReport:
     """The report saved by ``_report_to_json``; ``ValueError`` if of another shape."""
+    order = (*SPLITS, TEST_SPLIT)  # the JSON's keys are sorted: test came first
     splits = {
         s: ImageFiles(tuple(map(str, v["paths"])), tuple(v["labels"]),
                       tuple(map(str, v["class_names"])))
-        for s, v in saved["splits"].items()
+        for s, v in sorted(saved["splits"].items(),
+                           key=lambda item: order.index(item[0])
+                           if item[0] in order else len(order))
     }
     counts = [Counter({str(k): int(n) for k, n in saved[name].items()})
               for name in ("converted", "decoder_handles")]
@@ -467,6 +533,6 @@ def _report_from_json(saved: dict) -> DatasetReport:
         if (len(files.labels) != len(files.paths) or not all(
                 type(y) is int and 0 <= y < n_classes for y in files.labels)):
             raise ValueError("labels do not match the files and classes")
-    if set(splits) != set(SPLITS):
+    if not set(SPLITS) <= set(splits) <= {*SPLITS, TEST_SPLIT}:
         raise ValueError("not the splits of a dataset")
     return DatasetReport(Path(saved["data_dir"]), splits, skipped, *counts)

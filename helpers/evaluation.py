@@ -1,8 +1,11 @@
 """Evaluation: predictions, errors, your own images, and export (05_evaluation).
 
 The model outputs one logit per image: a positive logit means class 1
-(``class_names[1]``), ``sigmoid(logit)`` is the probability of it.
-(Just over 250 lines: everything 05 does after evaluating, own images to export.)
+(``class_names[1]``), ``sigmoid(logit)`` is the probability of it. A model of
+07_your_own_data outputs one logit per class: the largest one is the predicted
+class, ``softmax(logits)`` the probabilities.
+(Over 250 lines: everything 05 does after evaluating, own images to export, and
+Grad-CAM for one logit or N.)
 """
 
 from __future__ import annotations
@@ -22,11 +25,23 @@ def sigmoid(logits):
     return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
 
 
+def softmax(logits):
+    """Probabilities of each class from a row of logits per image (07)."""
+    z = np.asarray(logits, dtype=np.float64)
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
 def predict_logits(model, dataset):
-    """(labels, logits, images) for every batch of ``dataset``, in order (05)."""
+    """(labels, logits, images) for every batch of ``dataset``, in order (05).
+
+    Logits are one number per image for a one-logit model, a row of one per
+    class for a model of N classes (07_your_own_data).
+    """
     labels, logits, images = [], [], []
     for x, y in dataset:
-        logits.append(np.asarray(model(x, training=False)).reshape(-1))
+        out = np.asarray(model(x, training=False))
+        logits.append(out.reshape(-1) if out.shape[-1] == 1 else out)
         labels.append(np.asarray(y))
         images.append(np.asarray(x))
     return np.concatenate(labels), np.concatenate(logits), np.concatenate(images)
@@ -58,11 +73,22 @@ def per_class_metrics(matrix, class_names) -> dict:
 
 def format_metrics(metrics: dict) -> str:
     """``per_class_metrics`` as a small text table."""
-    lines = [f"{'class':<10}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+    w = max([10, *(len(name) + 1 for name in metrics)])
+    lines = [f"{'class':<{w}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
     for name, m in metrics.items():
-        lines.append(f"{name:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}"
+        lines.append(f"{name:<{w}}{m['precision']:>10.3f}{m['recall']:>10.3f}"
                      f"{m['f1']:>10.3f}{m['support']:>10d}")
     return "\n".join(lines)
+
+
+def rank_confusions(matrix, class_names, top: int = 5) -> list[tuple]:
+    """The ``top`` most frequent mistakes of a confusion matrix as
+    ``(true class, predicted class, count)``, most frequent first (07)."""
+    matrix = np.asarray(matrix)
+    pairs = [(int(matrix[i, j]), i, j) for i, j in np.ndindex(matrix.shape)
+             if i != j and matrix[i, j] > 0]
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    return [(class_names[i], class_names[j], n) for n, i, j in pairs[:top]]
 
 
 def rank_mistakes(labels, probabilities) -> np.ndarray:
@@ -131,12 +157,17 @@ def predict_files(model, source, class_names, image_size=(160, 160)) -> list[dic
             result["error"] = str(e)
         results.append(result)
     if images:
-        logits = np.asarray(model(np.stack(images), training=False)).reshape(-1)
+        logits = np.asarray(model(np.stack(images), training=False))
         ok = [r for r in results if r["error"] is None]
-        for result, p in zip(ok, sigmoid(logits)):
-            label = int(p > 0.5)
+        if logits.shape[-1] == 1:  # one logit: the probability of class 1
+            p1 = sigmoid(logits.reshape(-1))
+            probabilities = np.stack([1 - p1, p1], axis=-1)
+        else:  # one logit per class (07_your_own_data)
+            probabilities = softmax(logits)
+        for result, p in zip(ok, probabilities):
+            label = int(np.argmax(p))
             result["class"] = class_names[label]
-            result["probability"] = float(p if label else 1 - p)
+            result["probability"] = float(p[label])
     return results
 
 
@@ -256,3 +287,43 @@ def predict_tflite(interpreter, images) -> np.ndarray:
         interpreter.invoke()
         logits.append(float(interpreter.get_tensor(out["index"]).reshape(-1)[0]))
     return np.asarray(logits)
+
+
+def grad_cam(model, images, class_indices=None) -> np.ndarray:
+    """Grad-CAM heatmaps, one per image, in [0, 1] on the base's last feature
+    grid (05_evaluation writes it out; 07_your_own_data for N classes).
+
+    The score explained is the logit of ``class_indices`` (default: each
+    image's predicted class). With one logit, class 1's score is the logit and
+    class 0's is minus the logit. Each feature map of the base's output is
+    weighted by the gradient of that score, averaged over the grid; the
+    weighted sum, negative values cut off, is scaled to [0, 1].
+    """
+    import tensorflow as tf
+
+    from .model_parts import find_base_model
+
+    base = find_base_model(model)
+    index = model.layers.index(base)
+    x = tf.convert_to_tensor(np.asarray(images, dtype=np.float32))
+    for layer in model.layers[1:index]:
+        x = layer(x, training=False)
+    with tf.GradientTape() as tape:
+        features = base(x, training=False)
+        tape.watch(features)
+        logits = features
+        for layer in model.layers[index + 1:]:
+            logits = layer(logits, training=False)
+        if logits.shape[-1] == 1:
+            chosen = (logits[:, 0] > 0 if class_indices is None
+                      else tf.constant(np.asarray(class_indices) == 1))
+            score = tf.where(chosen, logits[:, 0], -logits[:, 0])
+        else:
+            chosen = (tf.argmax(logits, axis=-1) if class_indices is None
+                      else tf.constant(np.asarray(class_indices, dtype=np.int64)))
+            score = tf.gather(logits, chosen, axis=1, batch_dims=1)
+    grads = tape.gradient(score, features)
+    weights = tf.reduce_mean(grads, axis=(1, 2))
+    heatmap = tf.maximum(tf.einsum("bhwc,bc->bhw", features, weights), 0)
+    top = tf.reduce_max(heatmap, axis=(1, 2), keepdims=True)
+    return tf.math.divide_no_nan(heatmap, top).numpy()

@@ -2,6 +2,7 @@
 
 Taught in 02_augmentation (augmentation, rescaling) and 03_feature_extraction
 (the classifier around MobileNetV2); 03 builds the model itself, in full.
+07_your_own_data builds it with one logit per class, and compiles it for them.
 """
 
 from __future__ import annotations
@@ -50,3 +51,57 @@ def find_base_model(model):
 def count_params(variables) -> int:
     """Total number of values in a list of variables (03, 04)."""
     return int(sum(math.prod(v.shape) for v in variables))
+
+
+def find_block_start(model, prefix: str) -> int:
+    """The index of the first layer of ``model`` whose name starts with
+    ``prefix``: where a block begins, a place to cut for fine-tuning
+    (07_your_own_data). ``ValueError`` if no layer's name does."""
+    for index, layer in enumerate(model.layers):
+        if layer.name.startswith(prefix):
+            return index
+    raise ValueError(f"{model.name} has no layer whose name starts with {prefix!r}")
+
+
+def build_classifier(base_model, n_classes: int, dropout: float = 0.2,
+                     augmentation=None, rescaling=None):
+    """03's classifier around ``base_model`` with a head of ``n_classes``
+    logits, one per class (07_your_own_data builds it in full).
+
+    Inputs in [0, 255]; ``augmentation`` and ``rescaling`` default to
+    ``make_augmentation()`` and ``make_rescaling()``. The base runs with
+    ``training=False``. ``n_classes=1`` gives the binary notebooks' one logit.
+    """
+    import tensorflow as tf
+
+    if n_classes < 1:
+        raise ValueError(f"n_classes must be 1 (one logit) or more, not {n_classes}")
+    inputs = tf.keras.Input(shape=base_model.input_shape[1:])
+    x = (augmentation or make_augmentation())(inputs)
+    x = (rescaling or make_rescaling())(x)
+    x = base_model(x, training=False)
+    x = tf.keras.layers.GlobalAveragePooling2D()(x)
+    x = tf.keras.layers.Dropout(dropout)(x)
+    outputs = tf.keras.layers.Dense(n_classes)(x)
+    return tf.keras.Model(inputs, outputs)
+
+
+def compile_for_logits(model, optimizer) -> None:
+    """Compile ``model`` with the loss and accuracy that read its logits
+    (03 for one logit, 07_your_own_data for one per class).
+
+    One output: ``BinaryCrossentropy(from_logits=True)`` and ``BinaryAccuracy``
+    thresholded at logit 0. N outputs: ``SparseCategoricalCrossentropy(
+    from_logits=True)`` and ``SparseCategoricalAccuracy`` (the class of the
+    largest logit, the same as of the largest probability). Labels are class
+    indices either way; the metric is named ``accuracy``.
+    """
+    import tensorflow as tf
+
+    if model.output_shape[-1] == 1:
+        loss = tf.keras.losses.BinaryCrossentropy(from_logits=True)
+        accuracy = tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")
+    else:
+        loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")
+    model.compile(optimizer=optimizer, loss=loss, metrics=[accuracy])

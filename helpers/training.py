@@ -11,6 +11,10 @@ A backup is resumed only by the run that made it: ``prepare_backup`` keeps a
 record of the run (``describe_run``: split, model, epochs, settings) beside it,
 and sets aside, renamed and never deleted, a backup of another run, one without
 a record, or one that a kill left damaged.
+
+What 07_your_own_data decides before ``fit``: class weights from the counts
+(``compute_class_weights``), and whether the decoded images fit in memory
+(``estimate_decoded_bytes``, ``read_available_memory``, ``decide_cache``).
 """
 
 from __future__ import annotations
@@ -238,3 +242,76 @@ def peak_memory_mib() -> float | None:
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def compute_class_weights(labels, n_classes: int) -> dict[int, float]:
+    """``{class index: n_samples / (n_classes * count)}`` for ``fit(class_weight=)``
+    (07_your_own_data).
+
+    Each class then weighs as much in the loss as if all classes had the same
+    number of images: a class with half the average count gets weight 2. A
+    class without any image has no weight to give: ``ValueError``.
+    """
+    from collections import Counter
+
+    labels = [int(y) for y in labels]
+    counts = Counter(labels)
+    empty = [i for i in range(n_classes) if not counts[i]]
+    if empty or set(counts) - set(range(n_classes)):
+        raise ValueError(
+            f"class weights need at least one image of each of the {n_classes} "
+            f"classes (0 to {n_classes - 1}); found counts "
+            f"{dict(sorted(counts.items()))}"
+        )
+    return {i: len(labels) / (n_classes * counts[i]) for i in range(n_classes)}
+
+
+def estimate_decoded_bytes(n_images: int, image_size: tuple[int, int],
+                           bytes_per_value: int = 4) -> int:
+    """Memory that ``n_images`` decoded images take: images x H x W x 3 colour
+    values x 4 bytes (float32, as the pipeline decodes them) (07_your_own_data)."""
+    height, width = image_size
+    return int(n_images) * int(height) * int(width) * 3 * int(bytes_per_value)
+
+
+def read_available_memory() -> int | None:
+    """Bytes of memory available to new allocations now, or ``None`` where the
+    operating system does not say (07_your_own_data).
+
+    ``psutil`` where it is installed (Jupyter brings it), else Linux's
+    ``/proc/meminfo`` (``MemAvailable``).
+    """
+    try:
+        import psutil
+    except ImportError:
+        pass
+    else:
+        return int(psutil.virtual_memory().available)
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def decide_cache(n_bytes: int, available: int | None,
+                 fraction: float = 0.25) -> tuple[bool, str]:
+    """Whether to ``cache()`` decoded images in memory, and why (07).
+
+    Only if they take less than ``fraction`` of the available memory (training
+    needs the rest); with the available memory unknown, never. Returns
+    ``(cache, reason)``.
+    """
+    mib = n_bytes / 2**20
+    if available is None:
+        return False, (f"decoded images ~{mib:,.0f} MiB; available memory unknown: "
+                       "stream from the files")
+    limit = fraction * available
+    if n_bytes < limit:
+        return True, (f"decoded images ~{mib:,.0f} MiB < {fraction:.0%} of the "
+                      f"{available / 2**30:,.1f} GiB available: cache in memory")
+    return False, (f"decoded images ~{mib:,.0f} MiB >= {fraction:.0%} of the "
+                   f"{available / 2**30:,.1f} GiB available: stream from the files")

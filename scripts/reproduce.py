@@ -3,9 +3,10 @@
     make reproduce                      # = python scripts/reproduce.py
     python scripts/reproduce.py --collect-only   # re-read the last run's artifacts
 
-Executes notebooks 01-06 in order, each in a fresh kernel, writing their outputs
-into the ``.ipynb`` files (these are the stored outputs a learner sees), then
-collects the numbers the notebooks saved into ``results/reproduce.json`` and
+Executes the notebooks in order, each in a fresh kernel (07_your_own_data only
+when ``TL_OWN_DATA_DIR`` names a folder of classes, such as the clothing set),
+writing their outputs into the ``.ipynb`` files (the stored outputs a learner
+sees), then collects the numbers the notebooks saved into ``results/reproduce.json`` and
 prints a short table. Uses the same settings as JupyterLab: ``TL_DATA_DIR``,
 ``TL_WEIGHTS``, ``TL_MIRROR``, ``TL_ARTIFACTS_DIR``... from the environment.
 Training logs are one line per epoch (``VERBOSE = 2`` injected, see nbrun.py).
@@ -147,7 +148,22 @@ def main(argv=None) -> int:
                         "stored outputs in notebooks/ are left as they are")
     args = parser.parse_args(argv)
 
-    from nbrun import EDITIONS, HEADLESS, SMOKE, run_notebooks, save_results
+    from nbrun import (
+        EDITIONS,
+        HEADLESS,
+        SMOKE,
+        notebook_paths,
+        run_notebooks,
+        save_results,
+    )
+
+    folder = EDITIONS[args.edition]
+    only = args.only
+    if only is None and not os.environ.get("TL_OWN_DATA_DIR"):
+        only = [p.name[:2] for p in notebook_paths(folder=folder)
+                if not p.name.startswith("07")]
+        print("07_your_own_data skipped: set TL_OWN_DATA_DIR to a folder of your "
+              "classes (train/<class>/, validation/<class>/) to run it too")
 
     from helpers.artifacts import get_artifacts_dir
 
@@ -155,8 +171,8 @@ def main(argv=None) -> int:
     artifacts = get_artifacts_dir(ROOT / "artifacts").resolve()
     os.environ["TL_ARTIFACTS_DIR"] = str(artifacts)
     seconds = {} if args.collect_only else run_notebooks(
-        args.only, SMOKE if args.smoke else HEADLESS, inplace=not args.smoke,
-        folder=EDITIONS[args.edition])
+        only, SMOKE if args.smoke else HEADLESS, inplace=not args.smoke,
+        folder=folder)
     results = collect(artifacts, seconds)
     results["command"] = ("make reproduce" + ("-hi" if args.edition == "hi" else "")
                           + (" (smoke)" if args.smoke else ""))

@@ -7,7 +7,8 @@ import synthetic
 from harness import serve_folder
 
 ENV_VARS = ("TL_DATA_DIR", "TL_WEIGHTS", "TL_MIRROR", "TL_DATA_URL",
-            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_PERSIST_DIR")
+            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_PERSIST_DIR",
+            "TL_OWN_DATA_DIR")
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,10 @@ CLASSES = ("cats", "dogs")
 COLOURS = {"cats": (200, 90, 60), "dogs": (60, 110, 200)}
 
 
-def write_image(path: Path, cls: str, rng, size=None, fmt="JPEG", mode="RGB"):
+def write_image(path: Path, cls: str, rng, size=None, fmt="JPEG", mode="RGB",
+                colour=None):
     w, h = size or (int(rng.integers(170, 260)), int(rng.integers(170, 260)))
-    base = np.array(COLOURS[cls], dtype=np.float32)
+    base = np.array(colour or COLOURS[cls], dtype=np.float32)
     pixels = base + rng.normal(0, 40, size=(h, w, 3))
     image = Image.fromarray(np.clip(pixels, 0, 255).astype("uint8"), "RGB")
     if mode != "RGB":
@@ -36,6 +37,37 @@ def make_dataset(root: Path, n_train: int = 40, n_validation: int = 40,
             for i in range(start, start + n):
                 write_image(root / split / cls / f"{cls[:-1]}.{i}.jpg", cls, rng)
         start += n
+    return root
+
+
+#: Three classes for notebook 07 and tests/test_multiclass.py, imbalanced 4:2:1
+#: in train so that class weights matter (0.583, 1.167 and 2.333).
+MULTICLASS_COUNTS = {
+    "train": {"hats": 24, "pants": 12, "shoes": 6},
+    "validation": {"hats": 8, "pants": 6, "shoes": 4},
+    "test": {"hats": 4, "pants": 4, "shoes": 4},
+}
+#: A mean colour per class of a generated multi-class folder, in class order.
+PALETTE = ((200, 90, 60), (60, 110, 200), (80, 180, 90), (220, 200, 60),
+           (150, 70, 170), (70, 190, 200))
+
+
+def make_multiclass_dataset(root: Path, counts: dict | None = None,
+                            seed: int = 0) -> Path:
+    """A folder in the tutorial's layout with any number of classes and splits:
+    ``counts[split][class]`` JPEGs each (default ``MULTICLASS_COUNTS``, with a
+    ``test/`` split). Each class has its own mean colour."""
+    counts = MULTICLASS_COUNTS if counts is None else counts
+    rng = np.random.default_rng(seed)
+    classes = sorted({c for per_class in counts.values() for c in per_class})
+    colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(classes)}
+    number = 0
+    for split, per_class in counts.items():
+        for cls, n in per_class.items():
+            for _ in range(n):
+                write_image(root / split / cls / f"{cls}.{number}.jpg", cls, rng,
+                            colour=colour[cls])
+                number += 1
     return root
 
 

@@ -27,7 +27,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 def test_there_are_paired_notebooks():
     assert [p.stem for p in NOTEBOOKS] == [
         "01_data", "02_augmentation", "03_feature_extraction", "04_fine_tuning",
-        "05_evaluation", "06_going_faster",
+        "05_evaluation", "06_going_faster", "07_your_own_data", "08_scaling_up",
     ]
 
 
@@ -214,13 +214,14 @@ def test_05_tests_on_the_split_of_01_whatever_its_own_batch_size(tmp_path,
 
 
 def test_only_01_holds_the_split_settings():
-    """02-06 take the image size and the test set from split.json: none of them
-    has a setting that could re-split the data."""
+    """02-06 and 08 take the image size and the test set from split.json: none of
+    them has a setting that could re-split the data. (07 stands alone, on the
+    learner's own folder, and splits that folder itself.)"""
     import nbformat
 
     for path in NOTEBOOKS:
         names = nbrun.parameter_names(nbformat.read(path, as_version=4))
-        if path.stem == "01_data":
+        if path.stem in ("01_data", "07_your_own_data"):
             assert {"BATCH_SIZE", "TEST_FRACTION", "SEED", "IMG_SIZE"} <= names
         else:
             assert not names & {"TEST_FRACTION", "IMG_SIZE"}, path.name

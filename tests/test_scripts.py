@@ -33,12 +33,16 @@ def run(script, args, env):
 
 
 def test_reproduce_runs_every_notebook_and_writes_its_json(tmp_path, smoke_env):
+    # Every notebook but 07, which runs only on a folder of the learner's own
+    # classes (TL_OWN_DATA_DIR, unset here): make reproduce says it skipped it.
     stored = {p.name: p.read_bytes() for p in nbrun.notebook_paths()}
     out = run("reproduce.py", ["--smoke", "--output", str(tmp_path / "r.json")],
               smoke_env)
     r = json.loads((tmp_path / "r.json").read_text())
     assert r["command"] == "make reproduce (smoke)"
-    assert set(r["notebook_seconds"]) == {p.stem for p in nbrun.notebook_paths()}
+    assert set(r["notebook_seconds"]) == {
+        p.stem for p in nbrun.notebook_paths() if p.stem != "07_your_own_data"}
+    assert "07_your_own_data skipped: set TL_OWN_DATA_DIR" in out
     assert r["split"]["train"] == 80 and r["split"]["validation"] + r["split"][
         "test"] == 80
     fe, ft = r["feature_extraction"], r["fine_tuning"]
