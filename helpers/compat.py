@@ -15,6 +15,10 @@ TF 2.16+ ``tf.keras`` is Keras 3, which changed three behaviours it relies on:
   points at nothing; ``assets`` downloads and extracts by itself.
 - ``metrics=["accuracy"]`` on a logits output thresholds at 0.5; the notebooks
   use ``BinaryAccuracy(threshold=0.0)``. (Not new in Keras 3, but easy to miss.)
+- ``fit`` under ``tf.distribute.MultiWorkerMirroredStrategy`` (several
+  machines) fails on its first batch with "Attempt to convert a value
+  (PerReplica...)" (keras-team/keras#20585, open): ``patch_multi_worker_reduce``
+  (08_scaling_up).
 """
 
 from __future__ import annotations
@@ -33,3 +37,29 @@ def freeze_batch_norm(model) -> int:
         elif hasattr(layer, "layers"):  # a nested model, such as the base
             count += freeze_batch_norm(layer)
     return count
+
+
+def patch_multi_worker_reduce(strategy):
+    """Let Keras 3's ``fit`` train under ``MultiWorkerMirroredStrategy``
+    (08_scaling_up); return ``strategy``.
+
+    ``fit`` hands ``strategy.reduce`` the first (images, labels) batch as one
+    tuple, to learn its shapes, and then each step's scalar metrics with
+    ``axis=0``. With more than one worker, ``MultiWorkerMirroredStrategy``
+    accepts neither: a tuple cannot become one tensor, and a scalar has no axis
+    0 (keras-team/keras#20585). This strategy's ``reduce`` then reduces each
+    tensor on its own, a scalar over the replicas alone: what Keras meant.
+    """
+    import tensorflow as tf
+
+    reduce = strategy.reduce
+
+    def reduce_each(reduce_op, value, axis=None):
+        def one(v):
+            rank = strategy.experimental_local_results(v)[0].shape.rank
+            return reduce(reduce_op, v, axis=axis if rank else None)
+
+        return tf.nest.map_structure(one, value)
+
+    strategy.reduce = reduce_each
+    return strategy
