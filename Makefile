@@ -1,6 +1,6 @@
 # Transfer learning and fine-tuning with TensorFlow/Keras: the course's commands.
 #   make setup   create .venv and install everything (once)
-#   make test    unit tests + every notebook in a smoke run (offline, ~9 min)
+#   make test    unit tests + every notebook in a smoke run (offline, ~18 min on 2 cores)
 #   make lab     open the notebooks in JupyterLab
 # Local copies for offline use: TL_DATA_DIR=... TL_WEIGHTS=... (see README).
 
