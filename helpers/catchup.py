@@ -457,21 +457,15 @@ def train_quickly(split, weights, artifacts_dir, fine_tune: bool = True,
         return fast.make_cached_dataset(outputs[index], labels, batch_size, shuffle,
                                         seed)
 
-    def compile_for_logits(m, optimizer):
-        m.compile(optimizer=optimizer,
-                  loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
-                  metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0,
-                                                           name="accuracy")])
-
     out = {}
     if not existing:
         feature_input = tf.keras.Input(shape=(base.output.shape[-1],))
         head = tf.keras.Model(feature_input, dense(dropout(feature_input)))
-        compile_for_logits(head, tf.keras.optimizers.Adam(learning_rate))
+        model_parts.compile_for_logits(head, tf.keras.optimizers.Adam(learning_rate))
         history = head.fit(data("train", slice(-1, None), True),
                            epochs=initial_epochs, verbose=verbose,
                            validation_data=data("validation", slice(-1, None)))
-        compile_for_logits(model, tf.keras.optimizers.Adam(learning_rate))
+        model_parts.compile_for_logits(model, tf.keras.optimizers.Adam(learning_rate))
         hist = {"epoch": list(history.epoch), **history.history}
         artifacts.save_model(model, artifacts_dir / "feature_extraction.keras")
         artifacts.save_results(artifacts_dir / "feature_extraction_results.json",
@@ -486,13 +480,15 @@ def train_quickly(split, weights, artifacts_dir, fine_tune: bool = True,
     freeze_batch_norm(base)
     top_inputs = [tf.keras.Input(shape=t.shape[1:]) for t in bottom.outputs]
     top_model = tf.keras.Model(top_inputs, dense(dropout(gap(top(top_inputs)))))
-    compile_for_logits(top_model, tf.keras.optimizers.RMSprop(learning_rate / 10))
+    model_parts.compile_for_logits(top_model,
+                                   tf.keras.optimizers.RMSprop(learning_rate / 10))
     n = len(bottom.outputs)
     history = top_model.fit(
         data("train", slice(0, n), True), verbose=verbose,
         validation_data=data("validation", slice(0, n)),
         epochs=initial_epochs + fine_tune_epochs, initial_epoch=initial_epochs)
-    compile_for_logits(model, tf.keras.optimizers.RMSprop(learning_rate / 10))
+    model_parts.compile_for_logits(model,
+                                   tf.keras.optimizers.RMSprop(learning_rate / 10))
     hist = {"epoch": list(history.epoch), **history.history}
     artifacts.save_model(model, artifacts_dir / "fine_tuned.keras")
     artifacts.save_results(artifacts_dir / "fine_tuning_results.json", split,
