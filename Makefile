@@ -16,15 +16,7 @@ COLAB_VENV ?= .venv-colab
 .PHONY: setup lab test unit smoke lint sync execute reproduce reproduce-hi benchmark \
 	benchmark-accelerator fetch mirror wheelhouse clean badges colab-test
 
-# The course's JupyterLab defaults (jupyterlab-settings/: a notebook's .py opens as a
-# notebook, through jupytext), copied where that Python's JupyterLab reads app-level
-# overrides (<venv>/share/jupyter/lab/settings/overrides.d), never ~/.jupyter.
-lab_defaults = $(1) -c "import os, shutil, sys; \
-  app_dir = os.environ.get('JUPYTERLAB_DIR') or sys.prefix + '/share/jupyter/lab'; \
-  shutil.copytree('jupyterlab-settings', app_dir + '/settings', dirs_exist_ok=True)"
-
 setup: $(VENV)/.installed
-	$(call lab_defaults,$(VENV)/bin/python)
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,7 +26,6 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 lab:
-	$(call lab_defaults,$(PY))
 	$(PY) -m jupyterlab --no-browser --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.port=$(LAB_PORT) $(if $(LAB_TOKEN),--IdentityProvider.token=$(LAB_TOKEN)) \
 	  --ServerApp.root_dir=$(LAB_ROOT) $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -83,7 +74,7 @@ sync:
 # After changing the repository URL or the version in pyproject.toml.
 badges:
 	$(PY) scripts/badges.py
-	$(PY) -m jupytext --sync notebooks/*.py notebooks-hi/*.py
+	$(PY) -m jupytext --sync notebooks/py/*.py notebooks-hi/py/*.py
 
 execute reproduce:
 	$(PY) scripts/reproduce.py

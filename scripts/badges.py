@@ -184,7 +184,7 @@ def sync(paths: list[Path]) -> None:
 def main() -> int:
     repository, ref = read_config()
     for edition in EDITIONS:
-        paths = sorted((ROOT / edition.folder).glob("[0-9][0-9]_*.py"))
+        paths = sorted((ROOT / edition.folder).glob("py/[0-9][0-9]_*.py"))
         changed = [py for py in paths if update_notebook(py, repository, ref, edition)]
         for py in changed:
             print("updated", py.relative_to(ROOT))

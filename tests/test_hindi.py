@@ -32,7 +32,7 @@ README_HI = ROOT / "README.hi.md"
 #: English notebooks that have no Hindi twin yet (each one listed here is a gap
 #: to close, not a permanent exception; the test fails once it is translated).
 NOT_YET_TRANSLATED = {"07_your_own_data", "08_scaling_up"}
-STEMS = sorted(p.stem for p in ENGLISH.glob("[0-9][0-9]_*.py")
+STEMS = sorted(p.stem for p in (ENGLISH / "py").glob("[0-9][0-9]_*.py")
                if p.stem not in NOT_YET_TRANSLATED)
 HEADER = ("English", "Hindi", "Also seen", "Avoid", "Meaning")
 PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$",
@@ -151,7 +151,7 @@ def prose_blocks(nb) -> list[list[str]]:
 
 def hindi_text(stem: str) -> str:
     """What a Hindi reader reads of a notebook: its markdown and code comments."""
-    nb = read(HINDI / f"{stem}.py")
+    nb = read(HINDI / "py" / f"{stem}.py")
     parts = [c.source for c in nb.cells if c.cell_type == "markdown"]
     parts += [x for c in nb.cells if c.cell_type == "code"
               for x in comments(c.source)]
@@ -159,7 +159,7 @@ def hindi_text(stem: str) -> str:
 
 
 def hindi_documents() -> dict[str, str]:
-    docs = {f"notebooks-hi/{stem}.py": hindi_text(stem) for stem in STEMS}
+    docs = {f"notebooks-hi/py/{stem}.py": hindi_text(stem) for stem in STEMS}
     docs["README.hi.md"] = nfc(README_HI.read_text(encoding="utf-8"))
     return docs
 
@@ -174,17 +174,18 @@ def excerpt(text: str, start: int) -> str:
 # --- tests --------------------------------------------------------------------
 
 def test_every_english_notebook_has_a_hindi_twin():
-    english = {p.stem for p in ENGLISH.glob("[0-9][0-9]_*.py")}
+    english = {p.stem for p in (ENGLISH / "py").glob("[0-9][0-9]_*.py")}
     assert NOT_YET_TRANSLATED <= english, "NOT_YET_TRANSLATED names a lost notebook"
     assert len(STEMS) >= 6
-    assert sorted(p.stem for p in HINDI.glob("[0-9][0-9]_*.py")) == STEMS
+    assert sorted(p.stem for p in (HINDI / "py").glob("[0-9][0-9]_*.py")) == STEMS
     assert sorted(p.stem for p in HINDI.glob("[0-9][0-9]_*.ipynb")) == STEMS
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_hindi_pair_agrees_and_has_one_parameters_cell(stem):
-    py, ipynb = HINDI / f"{stem}.py", HINDI / f"{stem}.ipynb"
-    assert ipynb.exists(), f"{ipynb.name} is missing: jupytext --sync notebooks-hi/*.py"
+    py, ipynb = HINDI / "py" / f"{stem}.py", HINDI / f"{stem}.ipynb"
+    assert ipynb.exists(), (
+        f"{ipynb.name} is missing: jupytext --sync notebooks-hi/py/*.py")
 
     def cells(nb):
         return [(c.cell_type, c.source.strip(), c.metadata.get("tags", []))
@@ -193,7 +194,7 @@ def test_hindi_pair_agrees_and_has_one_parameters_cell(stem):
     a, b = read(ipynb), read(py)
     assert cells(a) == cells(b), (
         f"notebooks-hi/{ipynb.name} and {py.name} differ: "
-        "jupytext --sync notebooks-hi/*.py")
+        "jupytext --sync notebooks-hi/py/*.py")
     tags = [c.metadata.get("tags", []) for c in b.cells]
     assert sum("parameters" in t for t in tags) == 1
     assert b.cells[0].cell_type == "markdown" and b.cells[0].source.startswith("# ")
@@ -203,12 +204,12 @@ def test_hindi_pair_agrees_and_has_one_parameters_cell(stem):
 def test_code_cells_equal_the_english_notebooks(stem):
     """The same code cells in the same order and with the same tags; ``#``
     comments and blank lines aside."""
-    english = code_cells(read(ENGLISH / f"{stem}.py"))
-    hindi = code_cells(read(HINDI / f"{stem}.py"))
+    english = code_cells(read(ENGLISH / "py" / f"{stem}.py"))
+    hindi = code_cells(read(HINDI / "py" / f"{stem}.py"))
     for number, (en, hi) in enumerate(zip(english, hindi), 1):
         if en != hi:
             diff = "\n".join(difflib.unified_diff(
-                en[0], hi[0], f"notebooks/{stem}.py", f"notebooks-hi/{stem}.py",
+                en[0], hi[0], f"notebooks/py/{stem}.py", f"notebooks-hi/py/{stem}.py",
                 lineterm=""))
             pytest.fail(f"notebooks-hi/{stem}: code cell {number} differs from the "
                         f"English notebook's (tags {en[1]} / {hi[1]}):\n{diff}")
@@ -221,12 +222,12 @@ def test_code_cells_equal_the_english_notebooks(stem):
 def test_code_in_the_prose_equals_the_english_notebooks(stem):
     """The ```python blocks of the markdown (the tutorial's code, the exercises'
     solutions), in order."""
-    english = prose_blocks(read(ENGLISH / f"{stem}.py"))
-    hindi = prose_blocks(read(HINDI / f"{stem}.py"))
+    english = prose_blocks(read(ENGLISH / "py" / f"{stem}.py"))
+    hindi = prose_blocks(read(HINDI / "py" / f"{stem}.py"))
     for number, (en, hi) in enumerate(zip(english, hindi), 1):
         if en != hi:
             diff = "\n".join(difflib.unified_diff(
-                en, hi, f"notebooks/{stem}.py", f"notebooks-hi/{stem}.py",
+                en, hi, f"notebooks/py/{stem}.py", f"notebooks-hi/py/{stem}.py",
                 lineterm=""))
             pytest.fail(f"notebooks-hi/{stem}: python block {number} of the prose "
                         f"differs from the English notebook's:\n{diff}")
@@ -263,7 +264,7 @@ def test_glossary_parses_and_contradicts_itself_nowhere():
     assert not also & set(recommended), "recommended and also listed as also seen"
 
 
-@pytest.mark.parametrize("document", [*(f"notebooks-hi/{s}.py" for s in STEMS),
+@pytest.mark.parametrize("document", [*(f"notebooks-hi/py/{s}.py" for s in STEMS),
                                       "README.hi.md"])
 def test_no_wrong_rendering_and_no_also_seen_form(document):
     text = hindi_documents()[document]
@@ -293,8 +294,8 @@ def test_exercises_are_all_translated_with_hint_and_solution(stem):
         return [c.source for c in nb.cells if c.cell_type == "markdown"
                 and c.source.startswith(heading)]
 
-    english = exercises(read(ENGLISH / f"{stem}.py"), "### Exercise ")
-    hindi = exercises(read(HINDI / f"{stem}.py"), "### अभ्यास ")
+    english = exercises(read(ENGLISH / "py" / f"{stem}.py"), "### Exercise ")
+    hindi = exercises(read(HINDI / "py" / f"{stem}.py"), "### अभ्यास ")
     assert len(hindi) == len(english), (
         f"notebooks-hi/{stem}: {len(hindi)} exercises, English {len(english)}")
     for number, cell in enumerate(hindi, 1):
@@ -309,10 +310,10 @@ def test_exercises_are_all_translated_with_hint_and_solution(stem):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_links_to_the_english_twin_and_back_and_resolve(stem):
-    nb = read(HINDI / f"{stem}.py")
+    nb = read(HINDI / "py" / f"{stem}.py")
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert f"English: [{stem}](../notebooks/{stem}.ipynb)" in text
-    english = read(ENGLISH / f"{stem}.py")
+    english = read(ENGLISH / "py" / f"{stem}.py")
     assert any(f"](../notebooks-hi/{stem}.ipynb)" in c.source for c in english.cells
                if c.cell_type == "markdown"), f"notebooks/{stem} does not link here"
     for target in re.findall(r"\]\(([^)#\s]+)", text):
@@ -337,7 +338,7 @@ def test_badges_point_at_the_hindi_notebook_and_setup_is_the_same(stem):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_code_cell_follows_prose(stem):
-    nb = read(HINDI / f"{stem}.py")
+    nb = read(HINDI / "py" / f"{stem}.py")
     orphans = [cell.source.splitlines()[0]
                for before, cell in zip(nb.cells, nb.cells[1:])
                if cell.cell_type == "code" and before.cell_type != "markdown"
@@ -362,7 +363,8 @@ def test_readmes_link_each_other_and_the_colab_table_is_current():
 def test_hindi_files_are_nfc_normalised():
     """One spelling per letter: फ़ as फ + nukta, never the precomposed U+095E, so
     that a search (or the glossary check) finds every occurrence."""
-    paths = [*HINDI.glob("*.py"), GLOSSARY, README_HI, ROOT / "docs/hindi-plots.md"]
+    paths = [*(HINDI / "py").glob("*.py"), GLOSSARY, README_HI,
+             ROOT / "docs/hindi-plots.md"]
     for path in paths:
         text = path.read_text(encoding="utf-8")
         assert nfc(text) == text, f"{path.relative_to(ROOT)} is not NFC"

@@ -35,7 +35,7 @@ def test_there_are_paired_notebooks():
 def test_notebook_and_py_pair_agree(ipynb):
     import jupytext
 
-    py = ipynb.with_suffix(".py")
+    py = ipynb.parent / "py" / (ipynb.stem + ".py")
     assert py.exists(), f"{py.name} is missing: run `make sync`"
     a, b = jupytext.read(ipynb), jupytext.read(py)
     cells = lambda nb: [(c.cell_type, c.source.strip(),  # noqa: E731
@@ -140,10 +140,11 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
                 time.sleep(0.5)
         assert listing is not None, "JupyterLab did not answer within 60 s"
         names = {item["name"] for item in listing["content"]}
-        assert {p.name for p in NOTEBOOKS} <= names
-        model = get_json(f"{base}/api/contents/notebooks/01_data.py"
+        # each lesson once: the notebooks, and their .py pairs tucked in py/
+        assert names == {p.name for p in NOTEBOOKS} | {"py"}, names
+        model = get_json(f"{base}/api/contents/notebooks/01_data.ipynb"
                          f"?type=notebook&content=1&token={token}")
-        assert model["type"] == "notebook"  # jupytext opens the .py as a notebook
+        assert model["type"] == "notebook"
         assert model["content"]["cells"][0]["source"].startswith("# 1. Data")
         with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as page:
             assert page.status == 200 and b"JupyterLab" in page.read()
@@ -232,7 +233,7 @@ def test_no_smoke_switches_or_nbval_comments_in_the_lesson(ipynb):
     import jupytext
     from badges import SETUP_MARK
 
-    nb = jupytext.read(ipynb.with_suffix(".py"))
+    nb = jupytext.read(ipynb.parent / "py" / (ipynb.stem + ".py"))
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
                      and not c.source.startswith(SETUP_MARK))
     for plumbing in ("TL_SMOKE", "NBVAL", "TL_VERBOSE", "google.colab"):
