@@ -129,15 +129,22 @@ def report_damaged(path: Path, notebook: str, why: str) -> UnusableArtifactError
     )
 
 
-def load_json(path: str | os.PathLike, notebook: str):
+def load_json(path: str | os.PathLike, notebook: str, expected: dict | None = None):
     """Load a JSON artifact, naming the notebook that writes it if it is missing,
-    damaged, or (for those in ``EXPECTED_KEYS``) not of the expected shape."""
+    damaged, or not of the ``expected`` shape (``stages.find_shape_problem``)."""
     path = require_artifact(path, notebook)
     try:
         data = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise report_damaged(path, notebook, f"it is not complete JSON ({e})") from e
-    problem = find_shape_problem(data, EXPECTED_KEYS.get(path.name))
+    from .stages import find_shape_problem
+
+    if expected is None:  # the shape the stage that saves ``path`` promises
+        from .stages import find_stage_of
+
+        stage = find_stage_of(path.name)
+        expected = stage.expected if stage else None
+    problem = find_shape_problem(data, expected)
     if problem:
         raise report_damaged(path, notebook, problem)
     return data
@@ -211,7 +218,16 @@ def save_results(path: str | os.PathLike, split, **numbers) -> Path:
     Adds the split's id (which ``check_same_split`` compares later) and this
     process's peak memory to ``numbers``, then writes them as JSON, atomically.
     """
-    from .training import peak_memory_mib
-
     return save_json({"split_id": split.id, "peak_memory_mib": peak_memory_mib(),
                       **numbers}, path)
+
+
+def peak_memory_mib() -> float | None:
+    """Peak resident memory of this process so far, in MiB; ``None`` where the
+    operating system does not say (Windows has no ``resource`` module)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024

@@ -23,11 +23,10 @@ import csv
 import hashlib
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
-from .artifacts import save_json
+from .artifacts import peak_memory_mib, save_json  # noqa: F401 (re-exported)
 
 #: The record of the run a backup belongs to, written beside Keras' files.
 RUN_INFO = "run_info.json"
@@ -193,6 +192,65 @@ def make_epoch_log(path: str | os.PathLike, resume: bool) -> list:
     return [EpochTimer(), tf.keras.callbacks.CSVLogger(str(path), append=True)]
 
 
+class ResumableRun:
+    """Everything ``fit`` needs to survive an interruption, as one object (03, 04,
+    07): ``model.fit(..., callbacks=run.callbacks)``, then ``run.history()``.
+
+    It replaces the tutorial's bare ``fit`` with three things a course needs:
+    a backup after every epoch (``make_backup``; re-running the cell resumes
+    after the last completed epoch, and a backup of another run is set aside,
+    ``prepare_backup``), an epoch log with each epoch's seconds
+    (``make_epoch_log``), so that ``history()`` holds every epoch even when
+    training resumed half-way, and Keras' progress display at ``verbose``
+    (1: a bar per epoch, 2: one line per epoch, 0: nothing). With
+    ``backup=False`` nothing is saved during training (faster, not resumable).
+
+    ``name`` names its files in ``folder``: ``backup_<name>/`` and
+    ``<name>_log.csv``. ``message`` says what happened to an earlier backup
+    (resumed, or set aside), or is ``None``.
+    """
+
+    def __init__(self, folder: str | os.PathLike, name: str, model, split_id: str,
+                 epochs: int, initial_epoch: int = 0, verbose: int = 1,
+                 backup: bool = True, **settings):
+        folder = Path(folder)
+        self.backup_dir = folder / f"backup_{name}"
+        self.log_path = folder / f"{name}_log.csv"
+        self.epochs, self.initial_epoch = int(epochs), int(initial_epoch)
+        self.resume_at, self.message = None, None
+        callbacks = []
+        if backup:
+            info = describe_run(model, split_id, epochs=epochs,
+                                initial_epoch=initial_epoch, **settings)
+            self.resume_at, self.message = prepare_backup(self.backup_dir, info)
+            callbacks.append(make_backup(self.backup_dir))
+        callbacks += make_epoch_log(self.log_path, resume=self.resume_at is not None)
+        callbacks.append(make_progress(verbose))
+        self.callbacks = callbacks
+
+    def history(self) -> dict:
+        """Every epoch of this run, from the log: ``{"epoch": [...], ...}``
+        (``history.history`` holds only the epochs the last ``fit`` ran)."""
+        return read_epoch_log(self.log_path)
+
+    def seconds(self) -> float:
+        """Training seconds, summed over the logged epochs."""
+        return round(sum(self.history().get("seconds", [])), 3)
+
+
+def make_progress(verbose: int):
+    """Keras' own ``ProgbarLogger`` at ``verbose``, whatever ``fit`` is given
+    (``fit`` uses a ``ProgbarLogger`` found among its callbacks instead of adding
+    one, and ``set_params`` is how it learns ``fit``'s verbosity)."""
+    import keras
+
+    class Progress(keras.callbacks.ProgbarLogger):
+        def set_params(self, params):
+            super().set_params({**params, "verbose": verbose})
+
+    return Progress()
+
+
 def read_epoch_log(path: str | os.PathLike) -> dict:
     """The epoch log as a history dict: ``{"epoch": [...], "loss": [...], ...}``.
 
@@ -231,17 +289,6 @@ def merge_histories(first: dict, second: dict) -> dict:
     """Concatenate two histories epoch by epoch (04_fine_tuning)."""
     keys = [k for k in first if k in second]
     return {k: list(first[k]) + list(second[k]) for k in keys}
-
-
-def peak_memory_mib() -> float | None:
-    """Peak resident memory of this process so far, in MiB; ``None`` where the
-    operating system does not say (Windows has no ``resource`` module)."""
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def compute_class_weights(labels, n_classes: int) -> dict[int, float]:
