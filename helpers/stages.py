@@ -55,6 +55,8 @@ STAGES = {
         Stage("fast_path", "06_going_faster", results="fast_path_results.json"),
         Stage("own_data", "07_your_own_data", model="own_data_fine_tuned.keras",
               results="own_data_results.json"),
+        Stage("scaling_up", "08_scaling_up", model="scaling_up.keras",
+              results="scaling_up_results.json"),
     )
 }
 #: The stages a later notebook can catch up on (``catchup.ensure``), in order.

@@ -207,7 +207,7 @@ class ResumableRun:
 
     ``name`` names its files in ``folder``: ``backup_<name>/`` and
     ``<name>_log.csv``. ``message`` says what happened to an earlier backup
-    (resumed, or set aside), or is ``None``.
+    (resumed, or set aside), or else what will run.
     """
 
     def __init__(self, folder: str | os.PathLike, name: str, model, split_id: str,
@@ -224,6 +224,10 @@ class ResumableRun:
                                 initial_epoch=initial_epoch, **settings)
             self.resume_at, self.message = prepare_backup(self.backup_dir, info)
             callbacks.append(make_backup(self.backup_dir))
+        self.message = self.message or (
+            f"Training epochs {self.initial_epoch + 1} to {self.epochs}; "
+            + (f"a backup after each epoch in {self.backup_dir.name}/."
+               if backup else "no backup (not resumable)."))
         callbacks += make_epoch_log(self.log_path, resume=self.resume_at is not None)
         callbacks.append(make_progress(verbose))
         self.callbacks = callbacks

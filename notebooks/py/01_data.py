@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -69,22 +69,15 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
-# The `helpers` package holds the code these notebooks share (the README's setup
-# command installs it).
+# The tutorial's imports, and `helpers`: the code these notebooks share (the
+# README's setup command installs it).
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
-
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
 from helpers import artifacts, assets, catchup, checks, pipeline, session, splits
-
-session.setup_notebook()
-print(session.describe_runtime("01"))
 
 # %% [markdown]
 # ## Parameters
@@ -99,9 +92,18 @@ BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
 TEST_FRACTION = 0.2  # share of the validation batches that becomes the test set
 SEED = 123
-ARTIFACTS_DIR = "../artifacts"  # what notebooks hand on; TL_ARTIFACTS_DIR wins
-SHOW_PROGRESS = True
-USE_DRIVE = False  # on Colab: also keep the split in Google Drive across sessions
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_DATA_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+SHOW_PROGRESS = True  # progress bars for downloads and checks
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("01"))
 
 # %% [markdown]
 # ## Get the dataset
@@ -122,7 +124,6 @@ USE_DRIVE = False  # on Colab: also keep the split in Google Drive across sessio
 # and `get_dataset_dir` tries that one second, if the first fails.
 
 # %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 data_dir = assets.get_dataset_dir(progress=SHOW_PROGRESS)
 train_dir = data_dir / "train"
 validation_dir = data_dir / "validation"
@@ -276,17 +277,20 @@ if not report.skipped and not report.converted:
 # them go into `split.json` in the artifacts folder. Notebooks 02-06 load it, the
 # way 04 loads the model 03 trained: they never split again, so nothing they
 # change can move an image between validation and test. Each trained model
-# records the split's id, and a notebook that finds another split says so. With a
-# folder that persists (`TL_PERSIST_DIR`, or Google Drive with `USE_DRIVE`), a
-# copy goes there too, for the next session.
+# records the split's id, and a notebook that finds another split says so.
 
 # %%
 split_path = splits.save_split(split, ARTIFACTS_DIR)
-catchup.save_to_persist_dir(ARTIFACTS_DIR, "split",
-                            catchup.get_persist_dir(mount_drive=USE_DRIVE))
 print("saved", split_path.name, "| split id", split.id)
 print({part: len(getattr(split, part)) for part in splits.PARTS})
 assert splits.load_split(ARTIFACTS_DIR).test == split.test
+
+# %% [markdown]
+# With a folder that persists (`TL_PERSIST_DIR`, or Google Drive with
+# `USE_DRIVE`), a copy goes there too, for the next session.
+
+# %% tags=["course"]
+catchup.keep(ARTIFACTS_DIR, "split", use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## Prefetch

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -64,46 +64,43 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
-
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
 from helpers import artifacts, catchup, model_parts, pipeline, session, splits
 
-session.setup_notebook()
-print(session.describe_runtime("02"))
+# %% [markdown]
+# The tutorial's settings:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 SEED = 123
 ROTATION = 0.2  # fraction of a full turn: up to +/- 72 degrees
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-CATCH_UP = True  # make what an earlier notebook saves if it is missing
-USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("02"))
 
 # %% [markdown]
-# ## If you start here
-# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
-# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
-# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
-# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
-# says what differs from the full run. With `CATCH_UP = False` it stops and names the
-# notebook to run first.
-#
-# In a workshop, your instructor's classroom mirror (`TL_MIRROR`) can hand you their
-# copy instead: with `CATCH_UP = True` this cell looks there first, checks every file
-# against the mirror's sha256 sums, and uses a model only if it was made on your split.
+# **If you start here**, the next cell fetches or makes the split that
+# [01_data](01_data.ipynb) saves
+# ([how](../docs/course-cells.md#if-you-start-here)).
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP,
+                           use_drive=USE_DRIVE))
 
 # %% [markdown]
 # The training images, from that split.

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -64,12 +64,10 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
 import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
-import time
 
 import matplotlib.pyplot as plt
 import tensorflow as tf
@@ -82,11 +80,12 @@ from helpers import (
     pipeline,
     session,
     splits,
+    stages,
     training,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("03"))
+# %% [markdown]
+# The tutorial's settings:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -94,11 +93,21 @@ SEED = 123
 BASE_LEARNING_RATE = 0.0001
 INITIAL_EPOCHS = 10
 DROPOUT = 0.2
-WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
-CATCH_UP = True  # make what an earlier notebook saves if it is missing
-USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
+BACKUP = True  # save after each epoch, so that re-running fit resumes
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("03"))
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -108,22 +117,11 @@ USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## If you start here
-# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
-# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
-# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
-# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
-# says what differs from the full run. With `CATCH_UP = False` it stops and names the
-# notebook to run first.
-#
-# In a workshop, your instructor's classroom mirror (`TL_MIRROR`) can hand you their
-# copy instead: with `CATCH_UP = True` this cell looks there first, checks every file
-# against the mirror's sha256 sums, and uses a model only if it was made on your split.
+# **If you start here**, the next cell fetches or makes the split that
+# [01_data](01_data.ipynb) saves ([how](../docs/course-cells.md#if-you-start-here)).
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, use_drive=USE_DRIVE))
 
 # %% [markdown]
 # The split from [01_data](01_data.ipynb), as prefetched datasets. The image size
@@ -282,39 +280,37 @@ print(f"initial accuracy: {accuracy0:.2f}")
 
 # %% [markdown]
 # ## Train the head
-# The tutorial's `fit`, plus two callbacks that make training survive an
-# interruption: `make_backup` saves the state after each epoch (re-running this
-# cell resumes after the last completed epoch), and `make_epoch_log` appends each
-# epoch's metrics and seconds to a CSV file (Keras' `CSVLogger`).
+# Training can be interrupted (a closed laptop, a Colab runtime that ends).
+# `ResumableRun` makes it survive that, with Keras' own callbacks: a backup after
+# each epoch (re-running the `fit` cell resumes after the last completed one), and
+# a log of each epoch's metrics and seconds. `BACKUP = False` among the course
+# switches turns the backup off.
 
-# %%
-backup_dir = ARTIFACTS_DIR / "backup_feature_extraction"
-log_path = ARTIFACTS_DIR / "feature_extraction_log.csv"
-run_info = training.describe_run(
-    model, split.id, epochs=INITIAL_EPOCHS, batch_size=BATCH_SIZE, seed=SEED,
+# %% tags=["course"]
+run = training.ResumableRun(
+    ARTIFACTS_DIR, "feature_extraction", model, split.id, epochs=INITIAL_EPOCHS,
+    verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE, seed=SEED,
     learning_rate=BASE_LEARNING_RATE, dropout=DROPOUT,
 )
-resume_at, message = training.prepare_backup(backup_dir, run_info)
-if message:  # resuming, or a backup of another run set aside
-    print(message)
-epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
+print(run.message)
 
-start = time.perf_counter()
+# %% [markdown]
+# The tutorial's `fit`, plus `callbacks=run.callbacks`:
+
+# %%
 history = model.fit(
     train_dataset,
     epochs=INITIAL_EPOCHS,
     validation_data=validation_dataset,
-    callbacks=[training.make_backup(backup_dir), *epoch_log],
-    verbose=VERBOSE,
+    callbacks=run.callbacks,
 )
-train_seconds = time.perf_counter() - start
 
 # %% [markdown]
 # `history.history` holds the epochs this `fit` ran; after a resumed run that is
-# not all of them, so we read the whole history from the log.
+# not all of them, so we read the whole history from the run's log.
 
 # %%
-hist = training.read_epoch_log(log_path)
+hist = run.history()
 assert hist["epoch"] == list(range(INITIAL_EPOCHS))
 
 # %% [markdown]
@@ -363,14 +359,15 @@ print(f"validation accuracy after feature extraction: {val_acc[-1]:.4f}")
 # id and the epochs, which 04 reads instead of repeating `INITIAL_EPOCHS`.
 
 # %%
-model_path = artifacts.save_model(model, ARTIFACTS_DIR / "feature_extraction.keras")
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "feature_extraction_results.json", split, history=hist,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "feature_extraction", split, model, history=hist,
     epochs=INITIAL_EPOCHS, initial_loss=loss0, initial_accuracy=accuracy0,
-    train_seconds=train_seconds,
+    train_seconds=run.seconds(),
 )
-catchup.save_to_persist_dir(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR)
-print("saved", model_path.name, "and", results_path.name)
+print("saved", " and ".join(path.name for path in saved))
+
+# %% tags=["course"]
+catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## Exercises

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -64,13 +64,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
@@ -83,11 +79,12 @@ from helpers import (
     plots,
     session,
     splits,
+    stages,
     training,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("04"))
+# %% [markdown]
+# The tutorial's settings:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -95,10 +92,20 @@ SEED = 123
 BASE_LEARNING_RATE = 0.0001
 FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
-CATCH_UP = True  # make what an earlier notebook saves if it is missing
-USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
+BACKUP = True  # save after each epoch, so that re-running fit resumes
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("04"))
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -108,24 +115,13 @@ USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## If you start here
-# This notebook needs the model of [03_feature_extraction](03_feature_extraction.ipynb)
-# and the split of [01_data](01_data.ipynb). If they are not in the artifacts folder (a
-# fresh Colab runtime, or you joined the workshop late), this cell takes them from a
-# folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab with
-# `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes them now the quick way (06's
-# cached features) and says what differs from the full run. With `CATCH_UP = False` it
-# stops and names the notebook to run first.
-#
-# In a workshop, your instructor's classroom mirror (`TL_MIRROR`) can hand you their
-# copy instead: with `CATCH_UP = True` this cell looks there first, checks every file
-# against the mirror's sha256 sums, and uses a model only if it was made on your split.
+# **If you start here**, the next cell fetches or makes what
+# [01_data](01_data.ipynb) and [03_feature_extraction](03_feature_extraction.ipynb)
+# save ([how](../docs/course-cells.md#if-you-start-here)).
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR,
-                     catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("feature_extraction", ARTIFACTS_DIR, CATCH_UP,
+                           use_drive=USE_DRIVE))
 
 # %% [markdown]
 # ## What notebooks 01 and 03 saved
@@ -136,13 +132,7 @@ print(catchup.ensure(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR,
 
 # %%
 split = splits.load_split(ARTIFACTS_DIR)
-model = artifacts.load_model(
-    ARTIFACTS_DIR / "feature_extraction.keras", "03_feature_extraction"
-)
-results = artifacts.load_json(
-    ARTIFACTS_DIR / "feature_extraction_results.json", "03_feature_extraction"
-)
-artifacts.check_same_split(results, split, "03_feature_extraction")
+model, results = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
 history = results["history"]
 INITIAL_EPOCHS = results["epochs"]
 base_model = model_parts.find_base_model(model)
@@ -257,29 +247,30 @@ assert initial_epoch == INITIAL_EPOCHS
 bn_layer = base_model.get_layer("block_16_project_BN")
 moving_mean = bn_layer.moving_mean.numpy()
 
-backup_dir = ARTIFACTS_DIR / "backup_fine_tuning"
-log_path = ARTIFACTS_DIR / "fine_tuning_log.csv"
-run_info = training.describe_run(
-    model, split.id, epochs=total_epochs, initial_epoch=initial_epoch,
+# %% [markdown]
+# A `ResumableRun` as in 03, now for epochs 11 to 20:
+
+# %% tags=["course"]
+run = training.ResumableRun(
+    ARTIFACTS_DIR, "fine_tuning", model, split.id, epochs=total_epochs,
+    initial_epoch=initial_epoch, verbose=VERBOSE, backup=BACKUP,
     batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
     fine_tune_at=FINE_TUNE_AT, started_from=history,  # 03's run, epoch by epoch
 )
-resume_at, message = training.prepare_backup(backup_dir, run_info)
-if message:  # resuming, or a backup of another run set aside
-    print(message)
-epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
+print(run.message)
 
-start = time.perf_counter()
+# %% [markdown]
+# The tutorial's `fit`, plus `callbacks=run.callbacks`:
+
+# %%
 history_fine = model.fit(
     train_dataset,
     epochs=total_epochs,
     initial_epoch=initial_epoch,
     validation_data=validation_dataset,
-    callbacks=[training.make_backup(backup_dir), *epoch_log],
-    verbose=VERBOSE,
+    callbacks=run.callbacks,
 )
-train_seconds = time.perf_counter() - start
-hist_fine = training.read_epoch_log(log_path)
+hist_fine = run.history()
 assert hist_fine["epoch"] == list(range(INITIAL_EPOCHS, total_epochs))
 
 # %% [markdown]
@@ -322,13 +313,14 @@ print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 # For notebook 05, with the split's id and this stage's numbers.
 
 # %%
-model_path = artifacts.save_model(model, ARTIFACTS_DIR / "fine_tuned.keras")
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "fine_tuning_results.json", split, history=hist_fine,
-    epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=train_seconds,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "fine_tuning", split, model, history=hist_fine,
+    epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=run.seconds(),
 )
-catchup.save_to_persist_dir(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR)
-print("saved", model_path.name, "and", results_path.name)
+print("saved", " and ".join(path.name for path in saved))
+
+# %% tags=["course"]
+catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## Exercises
@@ -370,8 +362,7 @@ print("saved", model_path.name, "and", results_path.name)
 # def unfrozen_copy(fine_tune_at):
 #     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
 #     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
-#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
-#                                 "03_feature_extraction")
+#     copy, _ = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
 #     base = model_parts.find_base_model(copy)
 #     base.trainable = True
 #     for layer in base.layers[:fine_tune_at]:
@@ -421,8 +412,7 @@ print("saved", model_path.name, "and", results_path.name)
 # def unfrozen_copy(fine_tune_at):
 #     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
 #     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
-#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
-#                                 "03_feature_extraction")
+#     copy, _ = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
 #     base = model_parts.find_base_model(copy)
 #     base.trainable = True
 #     for layer in base.layers[:fine_tune_at]:

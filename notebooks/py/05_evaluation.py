@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -64,11 +64,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
 import shutil
 
 import matplotlib.pyplot as plt
@@ -86,36 +84,36 @@ from helpers import (
     plots,
     session,
     splits,
+    stages,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("05"))
+# %% [markdown]
+# The settings: the tutorial's batch size, and your own photos.
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 OWN_IMAGES = None  # a path, or a folder, of your own photos to classify
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-CATCH_UP = True  # make what an earlier notebook saves if it is missing
-USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("05"))
 
 # %% [markdown]
-# ## If you start here
-# This notebook needs the fine-tuned model of [04_fine_tuning](04_fine_tuning.ipynb) and
-# the split of [01_data](01_data.ipynb). If they are not in the artifacts folder (a
-# fresh Colab runtime, or you joined the workshop late), this cell takes them from a
-# folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab with
-# `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes them now the quick way and says
-# what differs from the full run. With `CATCH_UP = False` it stops and names the
-# notebook to run first.
-#
-# In a workshop, your instructor's classroom mirror (`TL_MIRROR`) can hand you their
-# copy instead: with `CATCH_UP = True` this cell looks there first, checks every file
-# against the mirror's sha256 sums, and uses a model only if it was made on your split.
+# **If you start here**, the next cell fetches or makes what
+# [01_data](01_data.ipynb) and [04_fine_tuning](04_fine_tuning.ipynb) save
+# ([how](../docs/course-cells.md#if-you-start-here)).
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP,
+                           use_drive=USE_DRIVE))
 
 # %% [markdown]
 # The fine-tuned model and the test set. The model must have been trained on that
@@ -124,11 +122,7 @@ print(catchup.ensure(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR, catch_up=CATCH_U
 
 # %%
 split = splits.load_split(ARTIFACTS_DIR)
-model = artifacts.load_model(ARTIFACTS_DIR / "fine_tuned.keras", "04_fine_tuning")
-artifacts.check_same_split(
-    artifacts.load_json(ARTIFACTS_DIR / "fine_tuning_results.json", "04_fine_tuning"),
-    split, "04_fine_tuning",
-)
+model, finetuned = stages.load_stage(ARTIFACTS_DIR, "fine_tuning", split)
 class_names = split.class_names
 IMG_SIZE = split.image_size
 test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
@@ -273,7 +267,7 @@ display(evaluation.make_upload_widget(model, class_names, IMG_SIZE,
 # probability.
 
 # %%
-keras_path = ARTIFACTS_DIR / "cats_vs_dogs.keras"
+keras_path = stages.model_path(ARTIFACTS_DIR, "evaluation")
 inference_model = evaluation.make_inference_model(model)
 artifacts.save_model(inference_model, keras_path)
 reloaded = tf.keras.models.load_model(keras_path)
@@ -362,15 +356,15 @@ plt.show()
 # Numbers the reproduce script collects.
 
 # %%
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "evaluation_results.json", split,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "evaluation", split,
     test_loss=test_loss, test_accuracy=test_accuracy, test_files=split.test.paths,
     test_confusion_matrix=matrix, validation_folder_confusion_matrix=full_matrix,
     tflite={label: {"bytes": path.stat().st_size,
                     "agreement": float(np.mean((p > 0.5) == (keras_probs > 0.5)))}
             for label, path, p in rows},
 )
-print("saved", results_path.name)
+print("saved", saved[-1].name)
 
 # %% [markdown]
 # ## What we did, and where to go next
@@ -480,7 +474,8 @@ print("saved", results_path.name)
 # <details><summary>Hint</summary>
 #
 # One test image is 100/192 points; the standard error above measures the size of
-# chance differences. 04's validation accuracy is in `fine_tuning_results.json`.
+# chance differences. 04's validation accuracy is in `finetuned`, the results 04
+# saved (loaded at the top of this notebook).
 #
 # </details>
 #
@@ -496,8 +491,6 @@ print("saved", results_path.name)
 # too.
 #
 # ```python
-# finetuned = artifacts.load_json(ARTIFACTS_DIR / "fine_tuning_results.json",
-#                                 "04_fine_tuning")
 # val_accuracy = finetuned["history"]["val_accuracy"][-1]
 # gap = val_accuracy - test_accuracy
 # print(f"validation {val_accuracy:.4f} - test {test_accuracy:.4f} = {gap:+.4f}, "

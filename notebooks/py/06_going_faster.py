@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -78,11 +78,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
 import time
 
 import tensorflow as tf
@@ -97,10 +95,11 @@ from helpers import (
     pipeline,
     session,
     splits,
+    stages,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("06"))
+# %% [markdown]
+# The tutorial's settings, and how many augmented copies to cache:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -111,11 +110,20 @@ FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
 DROPOUT = 0.2
 AUGMENTED_PASSES = 1  # 1: the plain images; n > 1: n augmented copies of each
-WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
-CATCH_UP = True  # make what an earlier notebook saves if it is missing
-USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("06"))
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -125,22 +133,13 @@ USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## If you start here
-# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
-# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
-# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
-# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
-# says what differs from the full run. With `CATCH_UP = False` it stops and names the
-# notebook to run first.
-#
-# In a workshop, your instructor's classroom mirror (`TL_MIRROR`) can hand you their
-# copy instead: with `CATCH_UP = True` this cell looks there first, checks every file
-# against the mirror's sha256 sums, and uses a model only if it was made on your split.
+# **If you start here**, the next cell fetches or makes the split that
+# [01_data](01_data.ipynb) saves
+# ([how](../docs/course-cells.md#if-you-start-here)).
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP,
+                           use_drive=USE_DRIVE))
 
 # %% [markdown]
 # The datasets and the base model, as in notebook 03.
@@ -325,14 +324,14 @@ print(f"test accuracy: {test_accuracy:.4f}")
 # Numbers the benchmark and reproduce scripts collect.
 
 # %%
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "fast_path_results.json", split,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "fast_path", split,
     timings=timings, train_seconds=total, augmented_passes=AUGMENTED_PASSES,
     feature_extraction_val_accuracy=fe_val_accuracy, val_accuracy=val_accuracy,
     test_accuracy=test_accuracy, test_loss=test_loss,
     head_history=head_history.history, fine_tune_history=top_history.history,
 )
-print("saved", results_path.name)
+print("saved", saved[-1].name)
 
 # %% [markdown]
 # ## Exercises

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -74,13 +74,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
@@ -96,11 +92,9 @@ from helpers import (
     plots,
     session,
     splits,
+    stages,
     training,
 )
-
-session.setup_notebook()
-print(session.describe_runtime("07"))
 
 # %% [markdown]
 # ## Parameters
@@ -125,10 +119,21 @@ FINE_TUNE_AT = 100
 DROPOUT = 0.2
 USE_CLASS_WEIGHTS = True
 MEMORY_FRACTION = 0.25  # cache decoded images only below this share of free memory
-WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
-SHOW_PROGRESS = True
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_OWN_DATA_DIR for DATA_DIR,
+# TL_WEIGHTS) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
+BACKUP = True  # save after each epoch, so that re-running fit resumes
+SHOW_PROGRESS = True  # progress bars for downloads and checks
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("07"))
 
 # %% [markdown]
 # Fixed random seeds (weights of the new layers, augmentation, dropout, shuffling),
@@ -167,7 +172,6 @@ tf.keras.utils.set_random_seed(SEED)
 # `test/` folder. With neither setting, the next cell stops and says all this.
 
 # %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 OWN_DIR = ARTIFACTS_DIR / "own_data"  # this notebook's check cache, converted copies
 data_dir = checks.find_own_data_dir(DATA_DIR)
 print("dataset folder:", data_dir.name)
@@ -415,17 +419,25 @@ print(f"initial accuracy: {accuracy0:.2f} (1/{NUM_CLASSES} = {1 / NUM_CLASSES:.2
 # At 0.001 the validation accuracy levels off within the 10 epochs (the curves
 # below).
 
+# %% tags=["course"]
+run = training.ResumableRun(  # backups and the epoch log, as in 03
+    ARTIFACTS_DIR, "own_data_feature_extraction", model, split.id,
+    epochs=INITIAL_EPOCHS, verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE,
+    seed=SEED, learning_rate=HEAD_LEARNING_RATE, class_weight=fit_class_weight,
+)
+print(run.message)
+
 # %%
-start = time.perf_counter()
 history = model.fit(
     train_dataset,
     epochs=INITIAL_EPOCHS,
     validation_data=validation_dataset,
     class_weight=fit_class_weight,
-    verbose=VERBOSE,
+    callbacks=run.callbacks,
 )
-fe_seconds = time.perf_counter() - start
-fe_accuracy = history.history["val_accuracy"][-1]
+hist = run.history()
+fe_seconds = run.seconds()
+fe_accuracy = hist["val_accuracy"][-1]
 print(f"validation accuracy after feature extraction: {fe_accuracy:.4f} "
       f"({fe_seconds:.0f} s)")
 
@@ -502,20 +514,29 @@ model.compile(
 # The epochs go on from where feature extraction stopped (`initial_epoch` is
 # the number of epochs already run, see 04), with the same class weights.
 
-# %%
+# %% tags=["course"]
 total_epochs = INITIAL_EPOCHS + FINE_TUNE_EPOCHS
-start = time.perf_counter()
+run_fine = training.ResumableRun(
+    ARTIFACTS_DIR, "own_data_fine_tuning", model, split.id, epochs=total_epochs,
+    initial_epoch=len(hist["epoch"]), verbose=VERBOSE, backup=BACKUP,
+    batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
+    fine_tune_at=FINE_TUNE_AT, started_from=hist,
+)
+print(run_fine.message)
+
+# %%
 history_fine = model.fit(
     train_dataset,
     epochs=total_epochs,
-    initial_epoch=len(history.epoch),
+    initial_epoch=len(hist["epoch"]),
     validation_data=validation_dataset,
     class_weight=fit_class_weight,
-    verbose=VERBOSE,
+    callbacks=run_fine.callbacks,
 )
-ft_seconds = time.perf_counter() - start
-assert history_fine.epoch == list(range(INITIAL_EPOCHS, total_epochs))
-ft_accuracy = history_fine.history["val_accuracy"][-1]
+hist_fine = run_fine.history()
+ft_seconds = run_fine.seconds()
+assert hist_fine["epoch"] == list(range(INITIAL_EPOCHS, total_epochs))
+ft_accuracy = hist_fine["val_accuracy"][-1]
 
 # %% [markdown]
 # ## Learning curves, both stages
@@ -523,7 +544,7 @@ ft_accuracy = history_fine.history["val_accuracy"][-1]
 # loss is not.)
 
 # %%
-combined = training.merge_histories(history.history, history_fine.history)
+combined = training.merge_histories(hist, hist_fine)
 fig = plots.plot_history(combined, fine_tune_epoch=INITIAL_EPOCHS)
 plt.show()
 print(f"validation accuracy before training: {accuracy0:.4f}")
@@ -667,9 +688,8 @@ plt.show()
 # does not know its class names: keep them with it).
 
 # %%
-model_path = artifacts.save_model(model, ARTIFACTS_DIR / "own_data_fine_tuned.keras")
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "own_data_results.json", split,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "own_data", split, model,
     dataset=data_dir.name, class_names=class_names, image_size=IMG_SIZE,
     split_sizes={part: len(getattr(split, part)) for part in splits.PARTS},
     test_set=settings, train_counts=train_counts, class_weight=fit_class_weight,
@@ -683,7 +703,7 @@ results_path = artifacts.save_results(
     test_confusion_matrix=matrix, test_per_class=test_metrics,
     validation_folder_confusion_matrix=full_matrix,
 )
-print("saved", model_path.name, "and", results_path.name)
+print("saved", " and ".join(path.name for path in saved))
 
 # %% [markdown]
 # ## What changed from cats vs dogs

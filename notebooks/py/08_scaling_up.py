@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -75,12 +75,11 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## Setup
+# The tutorial's imports, and `helpers`: the code these notebooks share.
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info logs
 import glob
+import os
 import time
 
 import tensorflow as tf
@@ -95,11 +94,9 @@ from helpers import (
     scaling,
     session,
     splits,
+    stages,
     training,
 )
-
-session.setup_notebook()
-print(session.describe_runtime("08"))
 
 # %% tags=["parameters"]
 BATCH_SIZE_PER_REPLICA = 32  # the tutorial's BATCH_SIZE, on each replica
@@ -110,11 +107,20 @@ DROPOUT = 0.2
 MIXED_PRECISION = "auto"  # "auto": by device; True, False, or a policy's name
 JIT_COMPILE = "auto"  # "auto": XLA only where it measured faster here; True, False
 TIMING_STEPS = 3  # training steps timed per setting, after one warm-up step
-WEIGHTS = "imagenet"  # or the path of a local .h5 copy; TL_WEIGHTS wins
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR wins
-VERBOSE = 1  # 1: a progress bar per epoch, 2: one line per epoch
-CATCH_UP = True  # make what an earlier notebook saves if it is missing
-USE_DRIVE = False  # on Colab: keep artifacts in Google Drive across sessions
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("08"))
 
 # %% [markdown]
 # ## What this machine has, and the strategy for it
@@ -213,18 +219,13 @@ print("replicas in sync:", strategy.num_replicas_in_sync)
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## If you start here
-# This notebook needs the split that [01_data](01_data.ipynb) saves. If it is not in the
-# artifacts folder (a fresh Colab runtime, or you joined the workshop late), this cell
-# takes it from a folder that persists (`TL_PERSIST_DIR`, or your Google Drive on Colab
-# with `USE_DRIVE = True`) or, with `CATCH_UP = True`, makes it now the quick way and
-# says what differs from the full run. With `CATCH_UP = False` it stops and names the
-# notebook to run first.
+# **If you start here**, the next cell fetches or makes the split that
+# [01_data](01_data.ipynb) saves
+# ([how](../docs/course-cells.md#if-you-start-here)).
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP,
+                           use_drive=USE_DRIVE))
 
 # %% [markdown]
 # The split from [01_data](01_data.ipynb). The image size comes with it.
@@ -577,20 +578,20 @@ assert model_parts.count_params(model.trainable_variables) == 1281
 
 # %% [markdown]
 # 03's `fit`, with the global batch from the input pipeline; each epoch's
-# metrics and seconds go to a CSV file as in 03 (`training.make_epoch_log`).
+# metrics and seconds go to a log as in 03 (`training.ResumableRun`, here without
+# a backup: with several workers, a backup must be planned per worker).
 
 # %%
-log_path = ARTIFACTS_DIR / "scaling_up_log.csv"
-start = time.perf_counter()
+run = training.ResumableRun(ARTIFACTS_DIR, "scaling_up", model, split.id,
+                            epochs=INITIAL_EPOCHS, verbose=VERBOSE, backup=False)
 history = model.fit(
     train_dataset,
     epochs=INITIAL_EPOCHS,
     validation_data=validation_dataset,
-    callbacks=training.make_epoch_log(log_path, resume=False),
-    verbose=VERBOSE,
+    callbacks=run.callbacks,
 )
-train_seconds = time.perf_counter() - start
-hist = training.read_epoch_log(log_path)
+train_seconds = run.seconds()
+hist = run.history()
 assert hist["epoch"] == list(range(INITIAL_EPOCHS))
 
 # %% [markdown]
@@ -629,9 +630,8 @@ print("the slower of the two here:", slower)
 # %%
 val_accuracy = hist["val_accuracy"][-1]
 print(f"validation accuracy after {INITIAL_EPOCHS} epochs: {val_accuracy:.4f}")
-fe_results = ARTIFACTS_DIR / "feature_extraction_results.json"
-if fe_results.exists():
-    fe = artifacts.load_json(fe_results, "03_feature_extraction")
+if stages.has_stage(ARTIFACTS_DIR, "feature_extraction"):
+    fe = stages.load_results(ARTIFACTS_DIR, "feature_extraction")
     if fe.get("split_id") == split.id and fe["epochs"] == INITIAL_EPOCHS:
         print(f"03, same split and epochs: {fe['history']['val_accuracy'][-1]:.4f}")
 
@@ -644,9 +644,8 @@ if fe_results.exists():
 
 # %%
 if scaling.is_chief(strategy):
-    model_path = artifacts.save_model(model, ARTIFACTS_DIR / "scaling_up.keras")
-    results_path = artifacts.save_results(
-        ARTIFACTS_DIR / "scaling_up_results.json", split, history=hist,
+    saved = stages.save_stage(
+        ARTIFACTS_DIR, "scaling_up", split, model, history=hist,
         epochs=INITIAL_EPOCHS, strategy=choice, replicas=REPLICAS,
         global_batch_size=GLOBAL_BATCH_SIZE, learning_rate=LEARNING_RATE,
         policy=POLICY, jit_compile=USE_JIT, train_seconds=train_seconds,
@@ -655,7 +654,7 @@ if scaling.is_chief(strategy):
         pipeline_images_per_second=pipeline_speed,
         model_images_per_second=model_speed, fit_images_per_second=fit_speed,
     )
-    print("saved", model_path.name, "and", results_path.name)
+    print("saved", " and ".join(path.name for path in saved))
 
 # %% [markdown]
 # ## Recap
