@@ -66,9 +66,9 @@ def describe_run(model, split_id: str, epochs: int, initial_epoch: int = 0,
                  **settings) -> dict:
     """What makes a training run the same run (03_feature_extraction, 04).
 
-    The split, the epochs, ``settings`` (batch size, learning rate, ...), the
-    optimizer and the model's shape: the number and shapes of its weights and
-    which of them train (not their values, which training changes).
+    The split, the epochs, ``settings`` (batch size, seed, ...), the optimizer
+    and its learning rate, and the model's shape: the number and shapes of its
+    weights and which of them train (not their values, which training changes).
     """
     shapes = [[list(w.shape) for w in ws]
               for ws in (model.weights, model.trainable_weights)]
@@ -77,11 +77,21 @@ def describe_run(model, split_id: str, epochs: int, initial_epoch: int = 0,
         "split_id": split_id, "initial_epoch": int(initial_epoch),
         "epochs": int(epochs), "settings": settings,
         "optimizer": type(optimizer).__name__ if optimizer else None,
+        "learning_rate": read_learning_rate(optimizer),
         "model": {"weights": len(shapes[0]), "trainable": len(shapes[1]),
                   "parameters": int(model.count_params()),
                   "shapes": hashlib.sha256(
                       json.dumps(shapes).encode()).hexdigest()[:12]},
     }
+
+
+def read_learning_rate(optimizer) -> float | None:
+    """The optimizer's learning rate as a number (``None``: no optimizer, or a
+    schedule, which has no single rate)."""
+    try:
+        return round(float(optimizer.learning_rate), 10)
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def prepare_backup(backup_dir: str | os.PathLike,

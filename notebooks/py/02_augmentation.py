@@ -99,8 +99,7 @@ print(session.describe_runtime("02"))
 # ([how](../docs/course-cells.md#if-you-start-here)).
 
 # %% tags=["course"]
-print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP,
-                           use_drive=USE_DRIVE))
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # The training images, from that split.

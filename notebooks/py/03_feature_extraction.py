@@ -289,8 +289,7 @@ print(f"initial accuracy: {accuracy0:.2f}")
 # %% tags=["course"]
 run = training.ResumableRun(
     ARTIFACTS_DIR, "feature_extraction", model, split.id, epochs=INITIAL_EPOCHS,
-    verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE, seed=SEED,
-    learning_rate=BASE_LEARNING_RATE, dropout=DROPOUT,
+    verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE, seed=SEED, dropout=DROPOUT,
 )
 print(run.message)
 

@@ -120,8 +120,7 @@ tf.keras.utils.set_random_seed(SEED)
 # save ([how](../docs/course-cells.md#if-you-start-here)).
 
 # %% tags=["course"]
-print(catchup.ensure_stage("feature_extraction", ARTIFACTS_DIR, CATCH_UP,
-                           use_drive=USE_DRIVE))
+print(catchup.ensure_stage("feature_extraction", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # ## What notebooks 01 and 03 saved
@@ -253,9 +252,8 @@ moving_mean = bn_layer.moving_mean.numpy()
 # %% tags=["course"]
 run = training.ResumableRun(
     ARTIFACTS_DIR, "fine_tuning", model, split.id, epochs=total_epochs,
-    initial_epoch=initial_epoch, verbose=VERBOSE, backup=BACKUP,
-    batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
-    fine_tune_at=FINE_TUNE_AT, started_from=history,  # 03's run, epoch by epoch
+    initial_epoch=initial_epoch, verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE,
+    seed=SEED, started_from=history,  # 03's run, epoch by epoch
 )
 print(run.message)
 

@@ -112,8 +112,7 @@ print(session.describe_runtime("05"))
 # ([how](../docs/course-cells.md#if-you-start-here)).
 
 # %% tags=["course"]
-print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP,
-                           use_drive=USE_DRIVE))
+print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # The fine-tuned model and the test set. The model must have been trained on that

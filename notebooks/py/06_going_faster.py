@@ -138,8 +138,7 @@ tf.keras.utils.set_random_seed(SEED)
 # ([how](../docs/course-cells.md#if-you-start-here)).
 
 # %% tags=["course"]
-print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP,
-                           use_drive=USE_DRIVE))
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # The datasets and the base model, as in notebook 03.

@@ -423,7 +423,7 @@ print(f"initial accuracy: {accuracy0:.2f} (1/{NUM_CLASSES} = {1 / NUM_CLASSES:.2
 run = training.ResumableRun(  # backups and the epoch log, as in 03
     ARTIFACTS_DIR, "own_data_feature_extraction", model, split.id,
     epochs=INITIAL_EPOCHS, verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE,
-    seed=SEED, learning_rate=HEAD_LEARNING_RATE, class_weight=fit_class_weight,
+    seed=SEED, class_weight=fit_class_weight,
 )
 print(run.message)
 
@@ -519,8 +519,7 @@ total_epochs = INITIAL_EPOCHS + FINE_TUNE_EPOCHS
 run_fine = training.ResumableRun(
     ARTIFACTS_DIR, "own_data_fine_tuning", model, split.id, epochs=total_epochs,
     initial_epoch=len(hist["epoch"]), verbose=VERBOSE, backup=BACKUP,
-    batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
-    fine_tune_at=FINE_TUNE_AT, started_from=hist,
+    batch_size=BATCH_SIZE, seed=SEED, started_from=hist,
 )
 print(run_fine.message)
 

@@ -224,8 +224,7 @@ tf.keras.utils.set_random_seed(SEED)
 # ([how](../docs/course-cells.md#if-you-start-here)).
 
 # %% tags=["course"]
-print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP,
-                           use_drive=USE_DRIVE))
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # The split from [01_data](01_data.ipynb). The image size comes with it.
