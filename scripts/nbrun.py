@@ -2,10 +2,17 @@
 
     python scripts/nbrun.py smoke --out build/smoke   # smoke copies for `make test`
 
-A notebook's one ``parameters`` cell holds the tutorial's settings. To run it
-with other values (one epoch per stage in the smoke test, one log line per epoch
-in ``make reproduce``), a cell tagged ``injected-parameters`` is inserted right
-after it, as papermill does; the learner's copy never shows that cell.
+A notebook's one ``parameters`` cell holds the tutorial's settings, and a cell
+tagged ``switches`` (after it, collapsed) the course's own (``VERBOSE``,
+``CATCH_UP``, ``ARTIFACTS_DIR``, ...). To run it with other values (one epoch per
+stage in the smoke test, one log line per epoch in ``make reproduce``), a cell
+tagged ``injected-parameters`` is inserted right after the later of the two, as
+papermill does; the learner's copy never shows that cell.
+
+The kernels run as a learner's ``make lab`` kernel does (``KERNEL_ARGS``): what
+TensorFlow's C++ code writes to the process's stderr (its start-up log lines) goes
+to this script's terminal, not into the cells, so the stored outputs hold only
+what the notebook's Python code printed.
 
 The smoke copies also end with the code of the exercises' worked solutions: the
 ```` ```python ```` blocks inside each ``<details><summary>Solution</summary>``
@@ -47,10 +54,13 @@ SMOKE = {"INITIAL_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "VERBOSE": 2,
          "SHOW_PROGRESS": False, "TIMING_STEPS": 1}  # TIMING_STEPS: 08's timings
 #: Headless real runs: one line per epoch instead of a progress bar.
 HEADLESS = {"VERBOSE": 2, "SHOW_PROGRESS": False}
-#: TensorFlow's C++ start-up logs, which bypass TF_CPP_MIN_LOG_LEVEL.
-NOISE = re.compile(r"^([IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages before "
-                   r"absl|To enable the following instructions|INFO: Created "
-                   r"TensorFlow Lite XNNPACK delegate)")
+#: The tag of the course's switches cell, which follows the ``parameters`` cell.
+SWITCHES = "switches"
+#: The kernel's options, as in ``make lab``'s kernel (jupyter/kernels/python3):
+#: output written to the process's file descriptors by C++ libraries, such as
+#: TensorFlow's start-up log lines, is not captured into the cells (as on Colab);
+#: ``print`` and Python's warnings still are.
+KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
 
 
 def notebook_paths(only=None, folder: Path = NOTEBOOKS) -> list[Path]:
@@ -60,30 +70,44 @@ def notebook_paths(only=None, folder: Path = NOTEBOOKS) -> list[Path]:
     return [p for p in paths if not only or p.name[:2] in only]
 
 
-def parameter_names(nb) -> set[str]:
-    """The names the notebook's ``parameters`` cell assigns."""
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    return {t.id for node in ast.parse(cell.source).body
+def _tagged(nb, tag: str) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if tag in c.metadata.get("tags", [])]
+
+
+def _assigned_names(source: str) -> set[str]:
+    return {t.id for node in ast.parse(source).body
             if isinstance(node, ast.Assign) for t in node.targets
             if isinstance(t, ast.Name)}
 
 
-def inject_parameters(nb, parameters: dict, strict: bool = True):
-    """Insert ``NAME = value`` lines after the ``parameters`` cell, in place.
+def parameter_names(nb) -> set[str]:
+    """The names the notebook's ``parameters`` cell assigns."""
+    return _assigned_names(nb.cells[_tagged(nb, "parameters")[0]].source)
 
-    With ``strict``, a name the cell does not define is an error (a typo would
+
+def injectable_names(nb) -> set[str]:
+    """The names that can be injected: those the ``parameters`` cell and the
+    course's ``switches`` cell (where there is one) assign."""
+    return {name for i in _tagged(nb, "parameters") + _tagged(nb, SWITCHES)
+            for name in _assigned_names(nb.cells[i].source)}
+
+
+def inject_parameters(nb, parameters: dict, strict: bool = True):
+    """Insert ``NAME = value`` lines after the ``parameters`` cell, or after the
+    ``switches`` cell where that comes later; in place.
+
+    With ``strict``, a name neither cell defines is an error (a typo would
     otherwise be ignored); without it, such names are left out.
     """
     import nbformat
 
-    names = parameter_names(nb)
+    names = injectable_names(nb)
     unknown = sorted(set(parameters) - names)
     if strict and unknown:
         raise KeyError(f"not parameters of this notebook: {unknown}")
     lines = [f"{k} = {v!r}" for k, v in parameters.items() if k in names]
     remove_injected(nb)
-    index = next(i for i, c in enumerate(nb.cells)
-                 if "parameters" in c.metadata.get("tags", []))
+    index = max(_tagged(nb, "parameters")[:1] + _tagged(nb, SWITCHES)[:1])
     cell = nbformat.v4.new_code_cell("# Parameters\n" + "\n".join(lines))
     cell.metadata["tags"] = [INJECTED]
     cell["id"] = INJECTED
@@ -96,22 +120,6 @@ def remove_injected(nb):
     return nb
 
 
-def strip_log_noise(nb) -> None:
-    """Drop TensorFlow's C++ start-up log lines from stderr outputs."""
-    for cell in nb.cells:
-        outputs = []
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                lines = [x for x in out["text"].splitlines(keepends=True)
-                         if not NOISE.match(x)]
-                if not "".join(lines).strip():
-                    continue
-                out["text"] = "".join(lines)
-            outputs.append(out)
-        if cell.cell_type == "code":
-            cell["outputs"] = outputs
-
-
 def execute(path: Path, parameters: dict | None = None, timeout: int = 3600,
             cwd: Path | None = None, allow_errors: bool = False):
     """Execute one notebook in a fresh kernel; return (notebook, seconds).
@@ -121,18 +129,16 @@ def execute(path: Path, parameters: dict | None = None, timeout: int = 3600,
     import nbformat
     from nbclient import NotebookClient
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     nb = nbformat.read(path, as_version=4)
     if parameters:
         inject_parameters(nb, parameters, strict=False)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            allow_errors=allow_errors,
+                            allow_errors=allow_errors, extra_arguments=KERNEL_ARGS,
                             resources={"metadata": {"path": str(cwd or path.parent)}})
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     remove_injected(nb)
-    strip_log_noise(nb)
     return nb, seconds
 
 
