@@ -79,7 +79,6 @@ sync:
 # After changing the repository URL or the version in pyproject.toml.
 badges:
 	$(PY) scripts/badges.py
-	$(PY) -m jupytext --sync notebooks/py/*.py notebooks-hi/py/*.py
 
 execute reproduce:
 	$(PY) scripts/reproduce.py

@@ -1,24 +1,34 @@
 """Write each notebook's badge row and Colab setup cell from pyproject.toml.
 
-    make badges        # = python scripts/badges.py
+    make badges                         # = python scripts/badges.py
+    python scripts/badges.py --root /tmp/copy   # on a copy of the notebooks
+    python scripts/badges.py --draw-icons       # redraw docs/images/badge_*.png
 
 The repository URL (``[project.urls] Repository``) and the version are kept in
 one place, pyproject.toml. Every notebook gets, right after its title, the badge
 row TensorFlow's notebooks use (Run in Google Colab, View on GitHub, Download
 notebook), pointing at the notebook itself at the tag ``v<version>``; and, as its
 first code cell, the setup cell that on Colab installs the course at that same
-tag. Run it after changing either; the tests fail while a notebook disagrees.
+tag (collapsed in JupyterLab, a titled form on Colab, tagged ``course``). Run it
+after changing either; the tests fail while a notebook disagrees.
+
+The badges' three icons are drawn by this script (``--draw-icons``), kept in
+``docs/images/`` and written into the badge row as ``data:`` URIs, so the row
+looks the same with no network (a classroom), in JupyterLab, on GitHub and on
+Colab (where a relative image path would not load).
 
 Both editions: ``notebooks/`` (English) and ``notebooks-hi/`` (Hindi). A Hindi
 notebook gets its badge row in Hindi, pointing at ``notebooks-hi/``, the same
 setup cell as its English twin, and, under the badges, the link to that twin;
-README.md and README.hi.md get their Colab tables. The Makefile syncs the
-``.ipynb`` of ``notebooks/``; this script syncs those of ``notebooks-hi/`` that it
-changed.
+README.md and README.hi.md get their Colab tables. The ``.ipynb`` twin of every
+``.py`` this script changed is synced with jupytext (its outputs kept).
 """
 
 from __future__ import annotations
 
+import argparse
+import base64
+import copy
 import subprocess
 import sys
 import tomllib
@@ -27,7 +37,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BADGE_MARK = '<table class="tfo-notebook-buttons" align="left">'
-SETUP_MARK = "# Colab: install this course"
+SETUP_MARK = "# @title Colab: install this course"
+#: The first line of the setup cell before version 1.2 (still recognised, so that
+#: ``make badges`` replaces it).
+OLD_SETUP_MARK = "# Colab: install this course"
+#: The setup cell's metadata: one of the course's own cells (scripts/plumbing.py),
+#: collapsed in JupyterLab, a form on Colab, and active in the notebook only: the
+#: ``.py`` twin holds it commented out, so that file stays valid Python around its
+#: ``%pip`` line (jupytext keeps ``active`` when the notebook's
+#: ``cell_metadata_filter`` lists it: ``update_notebook`` sees to that).
+SETUP_METADATA = {"tags": ["course"], "jupyter": {"source_hidden": True},
+                  "cellView": "form", "active": "ipynb"}
+#: The badges' icons (``--draw-icons``), 32x32 PNGs of a few hundred bytes.
+ICONS = ROOT / "docs" / "images"
+ICON_FILES = ("badge_colab.png", "badge_github.png", "badge_download.png")
 SETUP_PROSE = ("*On Colab*, the next cell installs this course's `helpers` at this\n"
                "notebook's version; anywhere else it does nothing.")
 
@@ -66,51 +89,51 @@ def read_config() -> tuple[str, str]:
     return project["urls"]["Repository"].rstrip("/"), f"v{project['version']}"
 
 
+def icon_uri(filename: str, width: int = 76) -> str:
+    """One badge icon from ``docs/images/`` as a ``data:`` URI, its base64 text
+    in lines of ``width`` characters (a browser drops the line breaks), so that
+    no line of the notebook or its ``.py`` twin is long."""
+    data = base64.b64encode((ICONS / filename).read_bytes()).decode()
+    lines = [data[i:i + width] for i in range(0, len(data), width)]
+    return "\n".join(["data:image/png;base64,", *lines])
+
+
 def badge_cell(name: str, repository: str, ref: str,
                edition: Edition = ENGLISH) -> str:
     """The markdown of the badge row for ``<edition folder>/<name>.ipynb``."""
     folder = edition.folder
     path = f"{repository.removeprefix('https://github.com/')}/blob/{ref}/{folder}/"
     raw = repository.replace("https://github.com/", "https://raw.githubusercontent.com/")
-    img = "https://www.tensorflow.org/images"
     colab, github, download = edition.labels
     links = (
         (f"https://colab.research.google.com/github/{path}{name}.ipynb",
-         "colab_logo_32px.png", colab, ' target="_blank"'),
+         ICON_FILES[0], colab, ' target="_blank"'),
         (f"{repository}/blob/{ref}/{folder}/{name}.ipynb",
-         "GitHub-Mark-32px.png", github, ' target="_blank"'),
+         ICON_FILES[1], github, ' target="_blank"'),
         (f"{raw}/{ref}/{folder}/{name}.ipynb",
-         "download_logo_32px.png", download, ""),
+         ICON_FILES[2], download, ""),
     )
     lines = [BADGE_MARK]
-    for url, logo, label, target in links:
+    for url, icon, label, target in links:
         # Each URL on a line of its own: lines stay short but for the URL.
         lines += [f"  <td><a{target} href=", f'  "{url}">',
-                  f'  <img src="{img}/{logo}" />', f"  {label}</a></td>"]
+                  f'  <img width="32" height="32" alt="" src="{icon_uri(icon)}">',
+                  f"  {label}</a></td>"]
     return "\n".join(lines + ["</table>"])
 
 
 def setup_cell(repository: str, ref: str) -> str:
     """The first code cell: on Colab, install the course at ``ref``."""
-    return f'''{SETUP_MARK} at this notebook's version (elsewhere: nothing).
+    return f"""{SETUP_MARK}'s helpers (elsewhere this cell does nothing)
 import sys
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+{repository}")
-    package = f"{{source}}@{ref}"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)'''
+if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+    %pip install --quiet --no-deps git+{repository}@{ref}"""
 
 
 def _is_generated(source: str) -> bool:
     """A cell this script writes (and so first removes)."""
-    marks = [BADGE_MARK, SETUP_MARK]
+    marks = [BADGE_MARK, SETUP_MARK, OLD_SETUP_MARK]
     marks += [e.setup_prose[:30] for e in EDITIONS]
     marks += [e.twin_link.split("{")[0] for e in EDITIONS if e.twin_link]
     return source.startswith(tuple(marks))
@@ -126,7 +149,8 @@ def update_notebook(py: Path, repository: str, ref: str,
 
     nb = jupytext.read(py)
     badges = new_markdown_cell(badge_cell(py.stem, repository, ref, edition))
-    setup = new_code_cell(setup_cell(repository, ref))
+    setup = new_code_cell(setup_cell(repository, ref),
+                          metadata=copy.deepcopy(SETUP_METADATA))
     cells = [c for c in nb.cells if not _is_generated(c.source)]
     title = cells[0]
     if "\n" in title.source.strip():  # split "# Title\n\ntext" in two cells
@@ -142,8 +166,20 @@ def update_notebook(py: Path, repository: str, ref: str,
                                             setup]
     before = py.read_text()
     nb.cells = cells
+    keep_cell_metadata(nb, SETUP_METADATA)
     jupytext.write(nb, py, fmt="py:percent")
     return py.read_text() != before
+
+
+def keep_cell_metadata(nb, metadata: dict) -> None:
+    """Add ``metadata``'s keys to the notebook's jupytext ``cell_metadata_filter``
+    (``tags,jupyter,-all`` and the like) where it does not list them yet."""
+    settings = nb.metadata.setdefault("jupytext", {})
+    names = settings.get("cell_metadata_filter", "-all").split(",")
+    missing = [key for key in metadata if key not in names]
+    if missing:
+        at = names.index("-all") if "-all" in names else len(names)
+        settings["cell_metadata_filter"] = ",".join(names[:at] + missing + names[at:])
 
 
 README_START, README_END = "<!-- colab-table -->", "<!-- /colab-table -->"
@@ -162,8 +198,8 @@ def readme_table(names: list[str], repository: str, ref: str,
 
 
 def update_readme(names: list[str], repository: str, ref: str,
-                  edition: Edition = ENGLISH) -> bool:
-    path = ROOT / edition.readme
+                  edition: Edition = ENGLISH, root: Path = ROOT) -> bool:
+    path = root / edition.readme
     if not path.exists() or README_START not in path.read_text():
         return False
     text = path.read_text()
@@ -181,16 +217,70 @@ def sync(paths: list[Path]) -> None:
                         *map(str, paths)], check=True)
 
 
-def main() -> int:
+def draw_icons(folder: Path = ICONS) -> list[Path]:
+    """Draw the three badge icons (after TensorFlow's: Colab's two rings,
+    GitHub's cat in a circle, a download arrow) as 32x32 PNGs in ``folder``."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    size = 128  # drawn at 4x, then scaled down (smooth edges)
+
+    def colab(draw):
+        draw.arc((8, 30, 76, 98), 40, 320, fill="#F9AB00", width=17)
+        draw.arc((52, 30, 120, 98), 220, 140, fill="#E8710A", width=17)
+
+    def github(draw):
+        white = "#FFFFFF"
+        draw.ellipse((4, 4, 124, 124), fill="#24292F")
+        draw.ellipse((34, 38, 94, 92), fill=white)
+        draw.polygon([(36, 60), (38, 28), (58, 42)], fill=white)
+        draw.polygon([(92, 60), (90, 28), (70, 42)], fill=white)
+        draw.rectangle((52, 86, 76, 118), fill=white)
+        draw.rectangle((40, 98, 52, 106), fill=white)
+
+    def download(draw):
+        grey = "#5F6368"
+        draw.rectangle((54, 10, 74, 66), fill=grey)
+        draw.polygon([(30, 60), (98, 60), (64, 98)], fill=grey)
+        for box in ((16, 106, 112, 118), (16, 84, 28, 118), (100, 84, 112, 118)):
+            draw.rectangle(box, fill=grey)
+
+    written = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for filename, paint in zip(ICON_FILES, (colab, github, download)):
+        image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+        paint(ImageDraw.Draw(image))
+        small = image.resize((32, 32), Image.LANCZOS).quantize(
+            colors=12, method=Image.Quantize.FASTOCTREE)
+        buffer = io.BytesIO()
+        small.save(buffer, "PNG", optimize=True)
+        (folder / filename).write_bytes(buffer.getvalue())
+        written.append(folder / filename)
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the folder holding notebooks/, notebooks-hi/ and the "
+                             "READMEs (default: this project)")
+    parser.add_argument("--draw-icons", action="store_true",
+                        help="redraw docs/images/badge_*.png, then stop")
+    args = parser.parse_args(argv)
+    if args.draw_icons:
+        for path in draw_icons():
+            print("drew", path.relative_to(ROOT))
+        return 0
     repository, ref = read_config()
     for edition in EDITIONS:
-        paths = sorted((ROOT / edition.folder).glob("py/[0-9][0-9]_*.py"))
+        paths = sorted((args.root / edition.folder).glob("py/[0-9][0-9]_*.py"))
         changed = [py for py in paths if update_notebook(py, repository, ref, edition)]
         for py in changed:
-            print("updated", py.relative_to(ROOT))
-        if edition is not ENGLISH:  # `make badges` syncs notebooks/ itself
-            sync(changed)
-        if update_readme([p.stem for p in paths], repository, ref, edition):
+            print("updated", py.relative_to(args.root))
+        sync(changed)
+        if update_readme([p.stem for p in paths], repository, ref, edition,
+                         args.root):
             print("updated", edition.readme)
     return 0
 
