@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -82,22 +82,15 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## सेटअप
-# `helpers` पैकेज में वह कोड है जो ये सारी नोटबुक साझा करती हैं
-# ([README.hi.md](../README.hi.md) का सेटअप कमांड इसे इंस्टॉल करता है)।
+# ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती
+# हैं ([README.hi.md](../README.hi.md) का सेटअप कमांड इसे इंस्टॉल करता है)।
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
-
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
 from helpers import artifacts, assets, catchup, checks, pipeline, session, splits
-
-session.setup_notebook()
-print(session.describe_runtime("01"))
 
 # %% [markdown]
 # ## पैरामीटर
@@ -112,9 +105,18 @@ BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
 TEST_FRACTION = 0.2  # वैलिडेशन बैच का वह हिस्सा जो टेस्ट सेट बनता है
 SEED = 123
-ARTIFACTS_DIR = "../artifacts"  # नोटबुक जो आगे सौंपती हैं; TL_ARTIFACTS_DIR सेट हो तो वही
-SHOW_PROGRESS = True
-USE_DRIVE = False  # Colab पर: स्प्लिट Google Drive में भी, अगले सेशन के लिए
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_DATA_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
+SHOW_PROGRESS = True  # progress bars for downloads and checks
+USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("01"))
 
 # %% [markdown]
 # ## डेटासेट लाना
@@ -151,7 +153,6 @@ USE_DRIVE = False  # Colab पर: स्प्लिट Google Drive में 
 #   दोबारा चलाएँ, या `TL_MIRROR` या लोकल कॉपी इस्तेमाल करें।
 
 # %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 data_dir = assets.get_dataset_dir(progress=SHOW_PROGRESS)
 train_dir = data_dir / "train"
 validation_dir = data_dir / "validation"
@@ -333,16 +334,19 @@ if not report.skipped and not report.converted:
 # दोबारा कभी स्प्लिट नहीं करतीं, इसलिए उनमें किया गया कोई भी बदलाव किसी इमेज को
 # वैलिडेशन से टेस्ट में (या उल्टा) नहीं ले जा सकता। हर ट्रेन किया गया मॉडल स्प्लिट
 # की id दर्ज करता है, और जिस नोटबुक को कोई दूसरा स्प्लिट मिले, वह यह बता देती है।
-# अगर कोई ऐसा फ़ोल्डर हो जो सेशन के बाद भी बना रहे (`TL_PERSIST_DIR`, या
-# `USE_DRIVE` के साथ Google Drive), तो एक कॉपी वहाँ भी जाती है, अगले सेशन के लिए।
 
 # %%
 split_path = splits.save_split(split, ARTIFACTS_DIR)
-catchup.save_to_persist_dir(ARTIFACTS_DIR, "split",
-                            catchup.get_persist_dir(mount_drive=USE_DRIVE))
 print("saved", split_path.name, "| split id", split.id)
 print({part: len(getattr(split, part)) for part in splits.PARTS})
 assert splits.load_split(ARTIFACTS_DIR).test == split.test
+
+# %% [markdown]
+# अगर कोई ऐसा फ़ोल्डर हो जो सेशन के बाद भी बना रहे (`TL_PERSIST_DIR`, या
+# `USE_DRIVE` के साथ Google Drive), तो एक कॉपी वहाँ भी जाती है, अगले सेशन के लिए।
+
+# %% tags=["course"]
+catchup.keep(ARTIFACTS_DIR, "split", use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## प्रीफ़ेच

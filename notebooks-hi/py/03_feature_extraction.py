@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -66,12 +66,10 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## सेटअप
+# ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
 # %%
 import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
-import time
 
 import matplotlib.pyplot as plt
 import tensorflow as tf
@@ -84,11 +82,12 @@ from helpers import (
     pipeline,
     session,
     splits,
+    stages,
     training,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("03"))
+# %% [markdown]
+# ट्यूटोरियल की सेटिंग:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -96,11 +95,21 @@ SEED = 123
 BASE_LEARNING_RATE = 0.0001
 INITIAL_EPOCHS = 10
 DROPOUT = 0.2
-WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ; TL_WEIGHTS सेट हो तो वही
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR सेट हो तो वही
-VERBOSE = 1  # 1: हर एपॉक का प्रोग्रेस बार, 2: हर एपॉक की एक लाइन
-CATCH_UP = True  # पिछली नोटबुक का सेव किया हुआ न मिले तो अभी बनाएँ
-USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Drive में, अगले सेशन के लिए
+WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
+CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
+USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+VERBOSE = 1  # fit की प्रोग्रेस: 1 हर एपॉक का प्रोग्रेस बार, 2 हर एपॉक की एक लाइन
+BACKUP = True  # save after each epoch, so that re-running fit resumes
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("03"))
 
 # %% [markdown]
 # रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
@@ -111,26 +120,12 @@ USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Driv
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## अगर आप यहीं से शुरू कर रहे हैं
-# इस नोटबुक को वह स्प्लिट चाहिए जो [01_data](01_data.ipynb) सेव करती है। अगर वह
-# आर्टिफ़ैक्ट फ़ोल्डर (artifacts folder) में नहीं है (Colab का नया रनटाइम
-# (runtime), या आप वर्कशॉप में देर से जुड़े), तो यह सेल उसे ऐसे फ़ोल्डर से ले लेता
-# है जो सेशन के बाद भी बना रहता है (`TL_PERSIST_DIR`, या Colab पर `USE_DRIVE =
-# True` के साथ आपकी Google Drive), या `CATCH_UP = True` हो तो उसे अभी तेज़ तरीक़े
-# से बना लेता है और बताता है कि पूरे रन से क्या अलग है। `CATCH_UP = False` हो तो
-# यह रुक जाता है और बताता है कि पहले कौन-सी नोटबुक चलानी है।
-#
-# वर्कशॉप में शिक्षक का क्लासरूम मिरर (`TL_MIRROR`) आपको उनकी कॉपी दे सकता है:
-# `CATCH_UP = True` हो तो यह सेल पहले वहीं देखता है, हर फ़ाइल को मिरर के sha256
-# चेकसम से मिलाता है, और मॉडल तभी लेता है जब वह आपके ही स्प्लिट पर बना हो।
-#
-# **यहाँ आ सकने वाला एरर:** `MissingArtifactError: ... Run the notebook 01_data
-# first`: पहले 01 चलाएँ (डेटासेट की जगह बदली हो तब भी)।
+# **अगर आप यहीं से शुरू कर रहे हैं**, तो अगला सेल वह स्प्लिट ले आता है या बना
+# लेता है जो [01_data](01_data.ipynb) सेव करती है
+# ([कैसे](../docs/course-cells.md#if-you-start-here))।
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, use_drive=USE_DRIVE))
 
 # %% [markdown]
 # [01_data](01_data.ipynb) का स्प्लिट, प्रीफ़ेच किए हुए डेटासेट के रूप में। इमेज
@@ -303,11 +298,12 @@ print(f"initial accuracy: {accuracy0:.2f}")
 
 # %% [markdown]
 # ## हेड की ट्रेनिंग
-# ट्यूटोरियल का `fit`, साथ में दो कॉलबैक (callback), जिनकी वजह से ट्रेनिंग रुकावट
-# के बाद भी आगे बढ़ सकती है: `make_backup` हर एपॉक के बाद पूरी स्थिति का बैकअप
-# (backup) सेव करता है (यह सेल दोबारा चलाने पर ट्रेनिंग आख़िरी पूरे हुए एपॉक के
-# बाद से फिर शुरू होती है), और `make_epoch_log` हर एपॉक के मेट्रिक और सेकंड एक CSV
-# फ़ाइल में जोड़ता है (Keras का `CSVLogger`)।
+# ट्रेनिंग बीच में रुक सकती है (लैपटॉप बंद हो गया, या Colab का रनटाइम (runtime)
+# ख़त्म हो गया)। `ResumableRun` Keras के अपने कॉलबैक (callback) से ट्रेनिंग को इस
+# रुकावट के बाद भी आगे बढ़ने लायक बनाता है: हर एपॉक के बाद एक बैकअप (backup),
+# ताकि `fit` वाला सेल दोबारा चलाने पर ट्रेनिंग आख़िरी पूरे हुए एपॉक के बाद से फिर
+# शुरू हो, और हर एपॉक के मेट्रिक और सेकंड का एक लॉग। कोर्स के स्विच (course
+# switches) वाले सेल में `BACKUP = False` रखने पर बैकअप बंद हो जाता है।
 #
 # **यहाँ दिख सकने वाले मैसेज:**
 #
@@ -319,35 +315,31 @@ print(f"initial accuracy: {accuracy0:.2f}")
 #   जाता: उसका नाम बदलकर उसे अलग रख दिया जाता है (मिटाया नहीं जाता), और ट्रेनिंग
 #   नए सिरे से शुरू होती है।
 
-# %%
-backup_dir = ARTIFACTS_DIR / "backup_feature_extraction"
-log_path = ARTIFACTS_DIR / "feature_extraction_log.csv"
-run_info = training.describe_run(
-    model, split.id, epochs=INITIAL_EPOCHS, batch_size=BATCH_SIZE, seed=SEED,
-    learning_rate=BASE_LEARNING_RATE, dropout=DROPOUT,
+# %% tags=["course"]
+run = training.ResumableRun(
+    ARTIFACTS_DIR, "feature_extraction", model, split.id, epochs=INITIAL_EPOCHS,
+    verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE, seed=SEED, dropout=DROPOUT,
 )
-resume_at, message = training.prepare_backup(backup_dir, run_info)
-if message:  # रुका रन आगे बढ़ रहा है, या दूसरे रन का बैकअप अलग रखा गया
-    print(message)
-epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
+print(run.message)
 
-start = time.perf_counter()
+# %% [markdown]
+# ट्यूटोरियल का `fit`, साथ में `callbacks=run.callbacks`:
+
+# %%
 history = model.fit(
     train_dataset,
     epochs=INITIAL_EPOCHS,
     validation_data=validation_dataset,
-    callbacks=[training.make_backup(backup_dir), *epoch_log],
-    verbose=VERBOSE,
+    callbacks=run.callbacks,
 )
-train_seconds = time.perf_counter() - start
 
 # %% [markdown]
 # `history.history` में सिर्फ़ वे एपॉक हैं जो इस `fit` ने चलाए; रुका हुआ रन आगे
-# बढ़ाने के बाद इसमें सारे एपॉक नहीं होते, इसलिए हम पूरी हिस्ट्री (history) लॉग से
-# पढ़ते हैं।
+# बढ़ाने के बाद इसमें सारे एपॉक नहीं होते, इसलिए हम पूरी हिस्ट्री (history) रन के
+# लॉग से पढ़ते हैं।
 
 # %%
-hist = training.read_epoch_log(log_path)
+hist = run.history()
 assert hist["epoch"] == list(range(INITIAL_EPOCHS))
 
 # %% [markdown]
@@ -403,14 +395,15 @@ print(f"validation accuracy after feature extraction: {val_acc[-1]:.4f}")
 # दर्ज होती है, जिसे 04 `INITIAL_EPOCHS` दोहराने के बजाय पढ़ लेती है।
 
 # %%
-model_path = artifacts.save_model(model, ARTIFACTS_DIR / "feature_extraction.keras")
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "feature_extraction_results.json", split, history=hist,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "feature_extraction", split, model, history=hist,
     epochs=INITIAL_EPOCHS, initial_loss=loss0, initial_accuracy=accuracy0,
-    train_seconds=train_seconds,
+    train_seconds=run.seconds(),
 )
-catchup.save_to_persist_dir(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR)
-print("saved", model_path.name, "and", results_path.name)
+print("saved", " and ".join(path.name for path in saved))
+
+# %% tags=["course"]
+catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## अभ्यास

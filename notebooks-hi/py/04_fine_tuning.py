@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -67,13 +67,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## सेटअप
+# ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
@@ -86,11 +82,12 @@ from helpers import (
     plots,
     session,
     splits,
+    stages,
     training,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("04"))
+# %% [markdown]
+# ट्यूटोरियल की सेटिंग:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -98,10 +95,20 @@ SEED = 123
 BASE_LEARNING_RATE = 0.0001
 FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR सेट हो तो वही
-VERBOSE = 1  # 1: हर एपॉक का प्रोग्रेस बार, 2: हर एपॉक की एक लाइन
-CATCH_UP = True  # पिछली नोटबुक का सेव किया हुआ न मिले तो अभी बनाएँ
-USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Drive में, अगले सेशन के लिए
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
+CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
+USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+VERBOSE = 1  # fit की प्रोग्रेस: 1 हर एपॉक का प्रोग्रेस बार, 2 हर एपॉक की एक लाइन
+BACKUP = True  # save after each epoch, so that re-running fit resumes
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("04"))
 
 # %% [markdown]
 # रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
@@ -112,25 +119,12 @@ USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Driv
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## अगर आप यहीं से शुरू कर रहे हैं
-# इस नोटबुक को [03_feature_extraction](03_feature_extraction.ipynb) का मॉडल और
-# [01_data](01_data.ipynb) का स्प्लिट चाहिए। अगर वे आर्टिफ़ैक्ट फ़ोल्डर (artifacts
-# folder) में नहीं हैं (Colab का नया रनटाइम (runtime), या आप वर्कशॉप में देर से
-# जुड़े), तो यह सेल उन्हें ऐसे फ़ोल्डर से ले लेता है जो सेशन के बाद भी बना रहता है
-# (`TL_PERSIST_DIR`, या Colab पर `USE_DRIVE = True` के साथ आपकी Google Drive), या
-# `CATCH_UP = True` हो तो उन्हें अभी तेज़ तरीक़े से (06 के कैश किए हुए फ़ीचर से)
-# बना लेता है और बताता है कि पूरे रन से क्या अलग है। `CATCH_UP = False` हो तो यह
-# रुक जाता है और बताता है कि पहले कौन-सी नोटबुक चलानी है।
-#
-# वर्कशॉप में शिक्षक का क्लासरूम मिरर (`TL_MIRROR`) आपको उनकी कॉपी दे सकता है:
-# `CATCH_UP = True` हो तो यह सेल पहले वहीं देखता है, हर फ़ाइल को मिरर के sha256
-# चेकसम से मिलाता है, और मॉडल तभी लेता है जब वह आपके ही स्प्लिट पर बना हो।
+# **अगर आप यहीं से शुरू कर रहे हैं**, तो [01_data](01_data.ipynb) और
+# [03_feature_extraction](03_feature_extraction.ipynb) जो सेव करती हैं, उसे अगला
+# सेल ले आता है या बना लेता है ([कैसे](../docs/course-cells.md#if-you-start-here))।
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR,
-                     catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("feature_extraction", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # ## नोटबुक 01 और 03 ने जो सेव किया
@@ -152,13 +146,7 @@ print(catchup.ensure(ARTIFACTS_DIR, "feature_extraction", PERSIST_DIR,
 
 # %%
 split = splits.load_split(ARTIFACTS_DIR)
-model = artifacts.load_model(
-    ARTIFACTS_DIR / "feature_extraction.keras", "03_feature_extraction"
-)
-results = artifacts.load_json(
-    ARTIFACTS_DIR / "feature_extraction_results.json", "03_feature_extraction"
-)
-artifacts.check_same_split(results, split, "03_feature_extraction")
+model, results = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
 history = results["history"]
 INITIAL_EPOCHS = results["epochs"]
 base_model = model_parts.find_base_model(model)
@@ -271,11 +259,6 @@ model.summary()
 # *ज़्यादा* चलती है (11 एपॉक, उसके लॉग में 10 से 20 तक)। tensorflow.org पर
 # ट्यूटोरियल के नए वर्ज़न ने इसे इसी तरह ठीक किया है:
 # `initial_epoch=len(history.epoch)`।
-#
-# **यहाँ दिख सकने वाले मैसेज:** `Resuming an interrupted run after epoch N.` और
-# `Not resuming the backup in ...` एरर नहीं हैं: पहला बताता है कि रुकी हुई
-# ट्रेनिंग उसी एपॉक-क्रम में आगे बढ़ रही है, दूसरा कि किसी दूसरे रन का बैकअप अलग
-# रखकर ट्रेनिंग नए सिरे से शुरू हुई (03 देखें)।
 
 # %%
 total_epochs = INITIAL_EPOCHS + FINE_TUNE_EPOCHS
@@ -285,29 +268,34 @@ assert initial_epoch == INITIAL_EPOCHS
 bn_layer = base_model.get_layer("block_16_project_BN")
 moving_mean = bn_layer.moving_mean.numpy()
 
-backup_dir = ARTIFACTS_DIR / "backup_fine_tuning"
-log_path = ARTIFACTS_DIR / "fine_tuning_log.csv"
-run_info = training.describe_run(
-    model, split.id, epochs=total_epochs, initial_epoch=initial_epoch,
-    batch_size=BATCH_SIZE, seed=SEED, learning_rate=BASE_LEARNING_RATE / 10,
-    fine_tune_at=FINE_TUNE_AT, started_from=history,  # 03 का रन, एपॉक-दर-एपॉक
-)
-resume_at, message = training.prepare_backup(backup_dir, run_info)
-if message:  # रुका रन आगे बढ़ रहा है, या दूसरे रन का बैकअप अलग रखा गया
-    print(message)
-epoch_log = training.make_epoch_log(log_path, resume=resume_at is not None)
+# %% [markdown]
+# 03 की तरह एक `ResumableRun`, अब एपॉक 11 से 20 के लिए।
+#
+# **यहाँ दिख सकने वाले मैसेज:** `Resuming an interrupted run after epoch N.` और
+# `Not resuming the backup in ...` एरर नहीं हैं: पहला बताता है कि रुकी हुई
+# ट्रेनिंग उसी एपॉक-क्रम में आगे बढ़ रही है, दूसरा कि किसी दूसरे रन का बैकअप अलग
+# रखकर ट्रेनिंग नए सिरे से शुरू हुई (03 देखें)।
 
-start = time.perf_counter()
+# %% tags=["course"]
+run = training.ResumableRun(
+    ARTIFACTS_DIR, "fine_tuning", model, split.id, epochs=total_epochs,
+    initial_epoch=initial_epoch, verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE,
+    seed=SEED, started_from=history,  # 03 का रन, एपॉक-दर-एपॉक
+)
+print(run.message)
+
+# %% [markdown]
+# ट्यूटोरियल का `fit`, साथ में `callbacks=run.callbacks`:
+
+# %%
 history_fine = model.fit(
     train_dataset,
     epochs=total_epochs,
     initial_epoch=initial_epoch,
     validation_data=validation_dataset,
-    callbacks=[training.make_backup(backup_dir), *epoch_log],
-    verbose=VERBOSE,
+    callbacks=run.callbacks,
 )
-train_seconds = time.perf_counter() - start
-hist_fine = training.read_epoch_log(log_path)
+hist_fine = run.history()
 assert hist_fine["epoch"] == list(range(INITIAL_EPOCHS, total_epochs))
 
 # %% [markdown]
@@ -351,13 +339,14 @@ print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 # नोटबुक 05 के लिए, स्प्लिट की id और इस चरण की संख्याओं के साथ।
 
 # %%
-model_path = artifacts.save_model(model, ARTIFACTS_DIR / "fine_tuned.keras")
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "fine_tuning_results.json", split, history=hist_fine,
-    epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=train_seconds,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "fine_tuning", split, model, history=hist_fine,
+    epochs=FINE_TUNE_EPOCHS, fine_tune_at=FINE_TUNE_AT, train_seconds=run.seconds(),
 )
-catchup.save_to_persist_dir(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR)
-print("saved", model_path.name, "and", results_path.name)
+print("saved", " and ".join(path.name for path in saved))
+
+# %% tags=["course"]
+catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## अभ्यास
@@ -400,8 +389,7 @@ print("saved", model_path.name, "and", results_path.name)
 # def unfrozen_copy(fine_tune_at):
 #     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
 #     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
-#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
-#                                 "03_feature_extraction")
+#     copy, _ = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
 #     base = model_parts.find_base_model(copy)
 #     base.trainable = True
 #     for layer in base.layers[:fine_tune_at]:
@@ -451,8 +439,7 @@ print("saved", model_path.name, "and", results_path.name)
 # def unfrozen_copy(fine_tune_at):
 #     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
 #     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
-#     copy = artifacts.load_model(ARTIFACTS_DIR / "feature_extraction.keras",
-#                                 "03_feature_extraction")
+#     copy, _ = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
 #     base = model_parts.find_base_model(copy)
 #     base.trainable = True
 #     for layer in base.layers[:fine_tune_at]:

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -67,11 +67,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## सेटअप
+# ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
 import shutil
 
 import matplotlib.pyplot as plt
@@ -89,37 +87,35 @@ from helpers import (
     plots,
     session,
     splits,
+    stages,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("05"))
+# %% [markdown]
+# सेटिंग: ट्यूटोरियल का बैच साइज़, और आपकी अपनी फ़ोटो।
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 OWN_IMAGES = None  # आपकी अपनी फ़ोटो का पाथ या फ़ोल्डर, क्लासिफ़िकेशन के लिए
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR सेट हो तो वही
-CATCH_UP = True  # पिछली नोटबुक का सेव किया हुआ न मिले तो अभी बनाएँ
-USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Drive में, अगले सेशन के लिए
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
+CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
+USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("05"))
 
 # %% [markdown]
-# ## अगर आप यहीं से शुरू कर रहे हैं
-# इस नोटबुक को [04_fine_tuning](04_fine_tuning.ipynb) का फ़ाइन-ट्यून किया हुआ मॉडल
-# और [01_data](01_data.ipynb) का स्प्लिट चाहिए। अगर वे आर्टिफ़ैक्ट फ़ोल्डर
-# (artifacts folder) में नहीं हैं (Colab का नया रनटाइम (runtime), या आप वर्कशॉप
-# में देर से जुड़े), तो यह सेल उन्हें ऐसे फ़ोल्डर से ले लेता है जो सेशन के बाद भी
-# बना रहता है (`TL_PERSIST_DIR`, या Colab पर `USE_DRIVE = True` के साथ आपकी Google
-# Drive), या `CATCH_UP = True` हो तो उन्हें अभी तेज़ तरीक़े से बना लेता है और
-# बताता है कि पूरे रन से क्या अलग है। `CATCH_UP = False` हो तो यह रुक जाता है और
-# बताता है कि पहले कौन-सी नोटबुक चलानी है।
-#
-# वर्कशॉप में शिक्षक का क्लासरूम मिरर (`TL_MIRROR`) आपको उनकी कॉपी दे सकता है:
-# `CATCH_UP = True` हो तो यह सेल पहले वहीं देखता है, हर फ़ाइल को मिरर के sha256
-# चेकसम से मिलाता है, और मॉडल तभी लेता है जब वह आपके ही स्प्लिट पर बना हो।
+# **अगर आप यहीं से शुरू कर रहे हैं**, तो [01_data](01_data.ipynb) और
+# [04_fine_tuning](04_fine_tuning.ipynb) जो सेव करती हैं, उसे अगला सेल ले आता है या
+# बना लेता है ([कैसे](../docs/course-cells.md#if-you-start-here))।
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # फ़ाइन-ट्यून किया हुआ मॉडल और टेस्ट सेट। मॉडल इसी स्प्लिट पर ट्रेन हुआ होना
@@ -138,11 +134,7 @@ print(catchup.ensure(ARTIFACTS_DIR, "fine_tuning", PERSIST_DIR, catch_up=CATCH_U
 
 # %%
 split = splits.load_split(ARTIFACTS_DIR)
-model = artifacts.load_model(ARTIFACTS_DIR / "fine_tuned.keras", "04_fine_tuning")
-artifacts.check_same_split(
-    artifacts.load_json(ARTIFACTS_DIR / "fine_tuning_results.json", "04_fine_tuning"),
-    split, "04_fine_tuning",
-)
+model, finetuned = stages.load_stage(ARTIFACTS_DIR, "fine_tuning", split)
 class_names = split.class_names
 IMG_SIZE = split.image_size
 test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
@@ -283,7 +275,7 @@ print(evaluation.format_predictions(results))
 # %% [markdown]
 # या फ़ोटो अपलोड करें: नीचे एक फ़ाइल पिकर आता है (JupyterLab में भी और Colab पर
 # भी), और प्रेडिक्शन उसी के नीचे प्रिंट होते हैं। "Run all" इसके लिए रुकता नहीं;
-# अपलोड की गई फ़ाइलें आर्टिफ़ैक्ट फ़ोल्डर में सेव होती हैं।
+# अपलोड की गई फ़ाइलें आर्टिफ़ैक्ट फ़ोल्डर (artifacts folder) में सेव होती हैं।
 
 # %%
 display(evaluation.make_upload_widget(model, class_names, IMG_SIZE,
@@ -304,7 +296,7 @@ display(evaluation.make_upload_widget(model, class_names, IMG_SIZE,
 # वाली ही क्लास, `max |dp|` = प्रायिकता का सबसे बड़ा अंतर।
 
 # %%
-keras_path = ARTIFACTS_DIR / "cats_vs_dogs.keras"
+keras_path = stages.model_path(ARTIFACTS_DIR, "evaluation")
 inference_model = evaluation.make_inference_model(model)
 artifacts.save_model(inference_model, keras_path)
 reloaded = tf.keras.models.load_model(keras_path)
@@ -396,15 +388,15 @@ plt.show()
 # वे संख्याएँ जो reproduce स्क्रिप्ट इकट्ठा करती है।
 
 # %%
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "evaluation_results.json", split,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "evaluation", split,
     test_loss=test_loss, test_accuracy=test_accuracy, test_files=split.test.paths,
     test_confusion_matrix=matrix, validation_folder_confusion_matrix=full_matrix,
     tflite={label: {"bytes": path.stat().st_size,
                     "agreement": float(np.mean((p > 0.5) == (keras_probs > 0.5)))}
             for label, path, p in rows},
 )
-print("saved", results_path.name)
+print("saved", saved[-1].name)
 
 # %% [markdown]
 # ## हमने क्या किया, और आगे कहाँ
@@ -515,7 +507,8 @@ print("saved", results_path.name)
 # <details><summary>संकेत</summary>
 #
 # एक टेस्ट इमेज 100/192 पॉइंट है; ऊपर का स्टैंडर्ड एरर संयोग वाले अंतरों का आकार
-# मापता है। 04 की वैलिडेशन सटीकता `fine_tuning_results.json` में है।
+# मापता है। 04 की वैलिडेशन सटीकता `finetuned` में है: 04 के सेव किए हुए नतीजे,
+# जो इस नोटबुक की शुरुआत में लोड हुए थे।
 #
 # </details>
 #
@@ -530,8 +523,6 @@ print("saved", results_path.name)
 # गया थ्रेशोल्ड या एपॉक टेस्ट सटीकता को भी आशावादी बना देता है।
 #
 # ```python
-# finetuned = artifacts.load_json(ARTIFACTS_DIR / "fine_tuning_results.json",
-#                                 "04_fine_tuning")
 # val_accuracy = finetuned["history"]["val_accuracy"][-1]
 # gap = val_accuracy - test_accuracy
 # print(f"validation {val_accuracy:.4f} - test {test_accuracy:.4f} = {gap:+.4f}, "

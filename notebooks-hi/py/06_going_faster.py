@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -81,11 +81,9 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # ## सेटअप
+# ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow के C++ info लॉग छिपाएँ
 import time
 
 import tensorflow as tf
@@ -100,10 +98,11 @@ from helpers import (
     pipeline,
     session,
     splits,
+    stages,
 )
 
-session.setup_notebook()
-print(session.describe_runtime("06"))
+# %% [markdown]
+# ट्यूटोरियल की सेटिंग, और यह कि हर इमेज की कितनी ऑगमेंटेड कॉपी कैश हों:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
@@ -114,11 +113,20 @@ FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
 DROPOUT = 0.2
 AUGMENTED_PASSES = 1  # 1: इमेज जैसी हैं वैसी; n > 1: हर इमेज की n ऑगमेंटेड कॉपी
-WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ; TL_WEIGHTS सेट हो तो वही
-ARTIFACTS_DIR = "../artifacts"  # TL_ARTIFACTS_DIR सेट हो तो वही
-VERBOSE = 1  # 1: हर एपॉक का प्रोग्रेस बार, 2: हर एपॉक की एक लाइन
-CATCH_UP = True  # पिछली नोटबुक का सेव किया हुआ न मिले तो अभी बनाएँ
-USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Drive में, अगले सेशन के लिए
+WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ
+
+# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# Course switches (the tutorial has none; docs/course-cells.md explains each). An
+# environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
+ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
+CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
+USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+VERBOSE = 1  # fit की प्रोग्रेस: 1 हर एपॉक का प्रोग्रेस बार, 2 हर एपॉक की एक लाइन
+
+# %% tags=["course"] jupyter={"source_hidden": true}
+session.setup_notebook()  # the course's own errors as one readable line
+ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
+print(session.describe_runtime("06"))
 
 # %% [markdown]
 # रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
@@ -129,26 +137,12 @@ USE_DRIVE = False  # Colab पर: आर्टिफ़ैक्ट Google Driv
 tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
-# ## अगर आप यहीं से शुरू कर रहे हैं
-# इस नोटबुक को वह स्प्लिट चाहिए जो [01_data](01_data.ipynb) सेव करती है। अगर वह
-# आर्टिफ़ैक्ट फ़ोल्डर (artifacts folder) में नहीं है (Colab का नया रनटाइम
-# (runtime), या आप वर्कशॉप में देर से जुड़े), तो यह सेल उसे ऐसे फ़ोल्डर से ले लेता
-# है जो सेशन के बाद भी बना रहता है (`TL_PERSIST_DIR`, या Colab पर `USE_DRIVE =
-# True` के साथ आपकी Google Drive), या `CATCH_UP = True` हो तो उसे अभी तेज़ तरीक़े
-# से बना लेता है और बताता है कि पूरे रन से क्या अलग है। `CATCH_UP = False` हो तो
-# यह रुक जाता है और बताता है कि पहले कौन-सी नोटबुक चलानी है।
-#
-# वर्कशॉप में शिक्षक का क्लासरूम मिरर (`TL_MIRROR`) आपको उनकी कॉपी दे सकता है:
-# `CATCH_UP = True` हो तो यह सेल पहले वहीं देखता है, हर फ़ाइल को मिरर के sha256
-# चेकसम से मिलाता है, और मॉडल तभी लेता है जब वह आपके ही स्प्लिट पर बना हो।
-#
-# **यहाँ आ सकने वाला एरर:** `MissingArtifactError: ... Run the notebook 01_data
-# first`: पहले 01 चलाएँ (डेटासेट की जगह बदली हो तब भी)।
+# **अगर आप यहीं से शुरू कर रहे हैं**, तो अगला सेल वह स्प्लिट ले आता है या बना
+# लेता है जो [01_data](01_data.ipynb) सेव करती है
+# ([कैसे](../docs/course-cells.md#if-you-start-here))।
 
-# %%
-ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
-PERSIST_DIR = catchup.get_persist_dir(mount_drive=USE_DRIVE)
-print(catchup.ensure(ARTIFACTS_DIR, "split", PERSIST_DIR, catch_up=CATCH_UP))
+# %% tags=["course"]
+print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # डेटासेट और बेस मॉडल (base model), नोटबुक 03 की तरह।
@@ -342,14 +336,14 @@ print(f"test accuracy: {test_accuracy:.4f}")
 # वे संख्याएँ जो benchmark और reproduce स्क्रिप्ट इकट्ठा करती हैं।
 
 # %%
-results_path = artifacts.save_results(
-    ARTIFACTS_DIR / "fast_path_results.json", split,
+saved = stages.save_stage(
+    ARTIFACTS_DIR, "fast_path", split,
     timings=timings, train_seconds=total, augmented_passes=AUGMENTED_PASSES,
     feature_extraction_val_accuracy=fe_val_accuracy, val_accuracy=val_accuracy,
     test_accuracy=test_accuracy, test_loss=test_loss,
     head_history=head_history.history, fine_tune_history=top_history.history,
 )
-print("saved", results_path.name)
+print("saved", saved[-1].name)
 
 # %% [markdown]
 # ## अभ्यास
