@@ -1,7 +1,8 @@
 """Colab, simulated: a fresh runtime where ``helpers`` is not installed, a fake
 ``google.colab`` module imported at kernel start (as Colab does), the setup cell
-installing the course from a local clone at the notebooks' tag, and notebooks
-opened alone that catch up on, or fetch, what earlier notebooks save."""
+installing the course at the notebooks' tag (its GitHub address, which git is
+told to read from a local clone), and notebooks opened alone that catch up on, or
+fetch, what earlier notebooks save."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import nbformat
 import nbrun
 import pytest
-from badges import SETUP_MARK, read_config, setup_cell
+from badges import OLD_SETUP_MARK, SETUP_MARK, SETUP_METADATA, read_config, setup_cell
 from harness import execute, output_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,17 +40,20 @@ def test_every_notebook_starts_with_the_same_setup_cell():
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert code[0].source == expected, f"{path.name}: run `make badges`"
-        assert sum(c.source.startswith(SETUP_MARK) for c in code) == 1
+        assert SETUP_METADATA.items() <= code[0].metadata.items(), path.name
+        assert sum(c.source.startswith((SETUP_MARK, OLD_SETUP_MARK))
+                   for c in code) == 1
 
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    """A kernel like a fresh Colab runtime; returns (kernel name, extra env)."""
+    """A kernel like a fresh Colab runtime; returns (kernel name, extra env, the
+    runtime's python)."""
     if subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"],
                       capture_output=True).returncode != 0:
         pytest.skip("needs this project as a git checkout")
     work = tmp_path_factory.mktemp("colab")
-    _, ref = read_config()
+    repository, ref = read_config()
     clone = work / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "tag", "-f", ref], check=True,
@@ -82,10 +86,22 @@ def colab(tmp_path_factory):
                            capture_output=True, env={**os.environ, "PYTHONPATH": ""})
     assert check.returncode != 0, "helpers must not be importable before setup"
     env = {"JUPYTER_PATH": str(work / "jupyter"),
-           "TL_COURSE_SOURCE": f"git+file://{clone}",
+           # the setup cell's git+https://github.com/... read from the clone
+           "GIT_CONFIG_COUNT": "1",
+           "GIT_CONFIG_KEY_0": f"url.{clone.as_uri()}.insteadOf",
+           "GIT_CONFIG_VALUE_0": repository,
            # offline: the clone is the only source; build with what is installed
            "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
-    return "fake-colab", env
+    return "fake-colab", env, python
+
+
+def installed_from(python: Path) -> str:
+    """Where the runtime's pip says this course is installed ("" if not)."""
+    shown = subprocess.run([str(python), "-m", "pip", "show",
+                            "transfer-learning-course"],
+                           capture_output=True, text=True).stdout
+    return next((line.split(":", 1)[1].strip() for line in shown.splitlines()
+                 if line.startswith("Location:")), "")
 
 
 def run_alone(notebook: str, kernel: str, env: dict, cwd: Path):
@@ -100,7 +116,7 @@ def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
                                                             weights_file):
     import shutil
 
-    kernel, env = colab
+    kernel, env, python = colab
     data = shutil.copytree(dataset_dir, tmp_path / "data_first_runtime")
     base = {**env, "TL_DATA_DIR": str(data), "TL_WEIGHTS": str(weights_file),
             "MPLBACKEND": "Agg"}
@@ -115,7 +131,7 @@ def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
         **base, "TL_ARTIFACTS_DIR": str(tmp_path / "a1"),
         "TL_PERSIST_DIR": str(persist)}, empty)
     assert error is None, error and (error.ename, error.evalue)
-    assert "installed the course's helpers from git+file://" in text
+    assert Path(installed_from(python)).is_relative_to(python.parent.parent)
     assert "01_data: made the split now" in text
     assert "03_feature_extraction: trained its model now the quick way" in text
     assert (persist / "fine_tuned.keras").exists()
