@@ -36,6 +36,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from .artifacts import write_atomically
+from .errors import AssetError
 
 #: A download gives up when fewer than STALL_BYTES arrived in STALL_SECONDS.
 STALL_SECONDS = 30.0
@@ -64,10 +65,6 @@ except ImportError:  # a Python built without lzma
     LZMAError = zlib.error
 #: What a damaged entry raises while it is read.
 CORRUPT_DATA = (zipfile.BadZipFile, EOFError, zlib.error, LZMAError)
-
-
-class AssetError(RuntimeError):
-    """An asset could not be found, downloaded or verified; says what to do."""
 
 
 def split_urls(value: str) -> list[str]:

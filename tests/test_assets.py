@@ -13,7 +13,7 @@ import fetch
 import pytest
 import synthetic
 
-from helpers import assets, checks
+from helpers import assets, errors
 
 
 def zip_folder(folder: Path, zip_path: Path, prefix: str = assets.DATASET_NAME):
@@ -61,7 +61,7 @@ def test_origins_are_tried_in_order(server, small_dataset, monkeypatch):
 def test_http_404_names_the_url_and_the_fix(server, monkeypatch):
     _, url = server
     monkeypatch.setenv("TL_DATA_URL", f"{url}/nothing-here.zip")
-    with pytest.raises(assets.AssetError) as err:
+    with pytest.raises(errors.AssetError) as err:
         assets.get_dataset_dir(progress=False)
     message = str(err.value)
     assert f"{url}/nothing-here.zip: HTTP 404" in message
@@ -75,7 +75,7 @@ def test_no_server_running(monkeypatch):
         port = s.getsockname()[1]
     monkeypatch.setenv("TL_MIRROR", f"http://127.0.0.1:{port}")
     monkeypatch.setattr(assets, "DATASET_URLS", (f"http://127.0.0.1:{port}/x.zip",))
-    with pytest.raises(assets.AssetError) as err:
+    with pytest.raises(errors.AssetError) as err:
         assets.get_dataset_dir(progress=False)
     # both origins tried, in order, each with its own reason
     assert re.search(rf"127.0.0.1:{port}/{assets.DATASET_ZIP}: cannot connect.*\n"
@@ -88,7 +88,7 @@ def test_truncated_zip_leaves_nothing(server, small_dataset, monkeypatch):
     good = zip_folder(small_dataset, root / "good.zip").read_bytes()
     (root / "cut.zip").write_bytes(good[: len(good) // 2])
     monkeypatch.setenv("TL_DATA_URL", f"{url}/cut.zip")
-    with pytest.raises(assets.AssetError, match="not a complete zip"):
+    with pytest.raises(errors.AssetError, match="not a complete zip"):
         assets.get_dataset_dir(progress=False)
     assert cache_entries() == []
 
@@ -110,7 +110,7 @@ def test_connection_cut_mid_download_is_detected(tmp_path):
     httpd = http.server.HTTPServer(("127.0.0.1", 0), Liar)
     threading.Thread(target=httpd.handle_request, daemon=True).start()
     dest = tmp_path / "file.zip"
-    with pytest.raises(assets.AssetError, match="truncated: got 1000 of 5000 bytes"):
+    with pytest.raises(errors.AssetError, match="truncated: got 1000 of 5000 bytes"):
         assets.download([f"http://127.0.0.1:{httpd.server_address[1]}/f"], dest,
                         progress=False)
     httpd.server_close()
@@ -123,7 +123,7 @@ def test_zip_with_parent_entry_is_refused(server, small_dataset, monkeypatch, tm
     with zipfile.ZipFile(evil, "a") as zf:
         zf.writestr("../escaped.txt", "gotcha")
     monkeypatch.setenv("TL_DATA_URL", f"{url}/evil.zip")
-    with pytest.raises(assets.AssetError, match="unsafe entry '../escaped.txt'"):
+    with pytest.raises(errors.AssetError, match="unsafe entry '../escaped.txt'"):
         assets.get_dataset_dir(progress=False)
     assert cache_entries() == []
     assert not list(assets.get_cache_dir().rglob("escaped.txt"))
@@ -133,7 +133,7 @@ def test_absolute_entry_is_refused(tmp_path):
     bad = tmp_path / "abs.zip"
     with zipfile.ZipFile(bad, "w") as zf:
         zf.writestr("/etc/evil", "x")
-    with pytest.raises(assets.AssetError, match="unsafe entry"):
+    with pytest.raises(errors.AssetError, match="unsafe entry"):
         assets.safe_extract(bad, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -143,7 +143,7 @@ def test_zip_in_the_wrong_layout(server, monkeypatch):
     with zipfile.ZipFile(root / "flat.zip", "w") as zf:
         zf.writestr("photos/cat.jpg", b"x")
     monkeypatch.setenv("TL_DATA_URL", f"{url}/flat.zip")
-    with pytest.raises(assets.AssetError, match="train/ and a validation/"):
+    with pytest.raises(errors.AssetError, match="train/ and a validation/"):
         assets.get_dataset_dir(progress=False)
     assert cache_entries() == []
 
@@ -151,7 +151,7 @@ def test_zip_in_the_wrong_layout(server, monkeypatch):
 def test_a_folder_left_by_someone_else_is_not_trusted(monkeypatch):
     leftover = assets.get_cache_dir() / "datasets" / assets.DATASET_NAME / "train"
     leftover.mkdir(parents=True)
-    with pytest.raises(assets.AssetError, match="not completed by this project"):
+    with pytest.raises(errors.AssetError, match="not completed by this project"):
         assets.get_dataset_dir(progress=False)
 
 
@@ -176,16 +176,16 @@ def test_local_zip(small_dataset, tmp_path, monkeypatch):
 def test_local_folder_in_the_wrong_layout(tmp_path, monkeypatch):
     (tmp_path / "pictures").mkdir()
     monkeypatch.setenv("TL_DATA_DIR", str(tmp_path / "pictures"))
-    with pytest.raises(checks.DatasetError, match="no 'train' folder"):
+    with pytest.raises(errors.DatasetError, match="no 'train' folder"):
         assets.get_dataset_dir()
 
 
 def test_missing_local_paths_name_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("TL_DATA_DIR", str(tmp_path / "nope"))
-    with pytest.raises(assets.AssetError, match="TL_DATA_DIR=.*does not exist"):
+    with pytest.raises(errors.AssetError, match="TL_DATA_DIR=.*does not exist"):
         assets.get_dataset_dir()
     monkeypatch.setenv("TL_WEIGHTS", str(tmp_path / "nope.h5"))
-    with pytest.raises(assets.AssetError, match="TL_WEIGHTS=.*is not a file"):
+    with pytest.raises(errors.AssetError, match="TL_WEIGHTS=.*is not a file"):
         assets.get_weights_path()
 
 
@@ -204,7 +204,7 @@ def test_weights_of_the_wrong_shape_are_refused(server, tmp_path, monkeypatch):
     synthetic.write_weights(root / assets.WEIGHTS_FILE, alpha=0.5, size=96)
     monkeypatch.setenv("TL_MIRROR", url)
     monkeypatch.setattr(assets, "WEIGHTS_URL", "http://127.0.0.1:9/unused.h5")
-    with pytest.raises(assets.AssetError, match="MobileNetV2 .alpha 1.0"):
+    with pytest.raises(errors.AssetError, match="MobileNetV2 .alpha 1.0"):
         assets.get_weights_path(progress=False)
     models = assets.get_cache_dir() / "models"
     assert not models.exists() or list(models.iterdir()) == []
@@ -215,7 +215,7 @@ def test_truncated_weights_file(weights_file, tmp_path, monkeypatch):
     raw = weights_file.read_bytes()
     cut.write_bytes(raw[: len(raw) // 3])
     monkeypatch.setenv("TL_WEIGHTS", str(cut))
-    with pytest.raises(assets.AssetError, match="not a readable HDF5"):
+    with pytest.raises(errors.AssetError, match="not a readable HDF5"):
         assets.get_weights_path()
 
 
@@ -285,7 +285,7 @@ def test_the_dataset_has_two_default_addresses_tried_in_order(server,
 
 def test_only_malformed_urls_give_the_fix_not_a_traceback(monkeypatch):
     monkeypatch.setenv("TL_DATA_URL", "mirror.lan:8000/cats.zip")
-    with pytest.raises(assets.AssetError, match="not a valid URL") as err:
+    with pytest.raises(errors.AssetError, match="not a valid URL") as err:
         assets.get_dataset_dir(progress=False)
     assert "TL_MIRROR=http://<host>:<port>/" in str(err.value)
     assert cache_entries() == []

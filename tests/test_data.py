@@ -10,7 +10,7 @@ import pytest
 import synthetic
 from PIL import Image
 
-from helpers import checks, pipeline, splits
+from helpers import checks, errors, pipeline, splits
 
 
 def make_folder(root, layout):
@@ -41,12 +41,12 @@ GOOD = {"train/cats": 3, "train/dogs": 3, "validation/cats": 2, "validation/dogs
 )
 def test_bad_layouts_stop_with_the_fix(tmp_path, layout, message):
     make_folder(tmp_path, layout)
-    with pytest.raises(checks.DatasetError, match=message):
+    with pytest.raises(errors.DatasetError, match=message):
         checks.check_dataset(tmp_path, work_dir=tmp_path / "work", progress=False)
 
 
 def test_not_a_folder(tmp_path):
-    with pytest.raises(checks.DatasetError, match="TL_DATA_DIR"):
+    with pytest.raises(errors.DatasetError, match="TL_DATA_DIR"):
         checks.check_layout(tmp_path / "missing")
 
 
@@ -97,7 +97,7 @@ def test_every_file_of_a_class_bad_stops(tmp_path):
     root = make_folder(tmp_path / "ds", GOOD)
     for path in (root / "validation" / "dogs").iterdir():
         path.write_text("broken")
-    with pytest.raises(checks.DatasetError, match="No usable image in validation/dogs"):
+    with pytest.raises(errors.DatasetError, match="No usable image in validation/dogs"):
         checks.check_dataset(root, work_dir=tmp_path / "work", progress=False)
 
 
@@ -179,7 +179,7 @@ def test_training_pipeline_reshuffles(dataset_dir):
 
 def test_empty_split_has_a_clear_error():
     empty = checks.ImageFiles((), (), ("cats", "dogs"))
-    with pytest.raises(checks.DatasetError, match="no images"):
+    with pytest.raises(errors.DatasetError, match="no images"):
         pipeline.make_dataset(empty, (160, 160), 32)
 
 

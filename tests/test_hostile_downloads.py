@@ -16,7 +16,7 @@ import zipfile
 import pytest
 import synthetic
 
-from helpers import assets, downloads
+from helpers import assets, downloads, errors
 
 GOOD_ZIP = io.BytesIO()
 with zipfile.ZipFile(GOOD_ZIP, "w") as _zf:
@@ -159,7 +159,7 @@ def test_an_odd_origin_is_recorded_and_the_next_one_tried(tmp_path, respond,
         assert dest.read_bytes() == GOOD_ZIP
         assert [p.name for p in dest.parent.iterdir()] == [dest.name]
         dest.unlink()
-        with pytest.raises(downloads.AssetError) as err:
+        with pytest.raises(errors.AssetError) as err:
             downloads.download([odd], dest, progress=False, kind="zip",
                                fix="Set TL_DATA_DIR.")
     text = str(err.value)
@@ -174,7 +174,7 @@ def test_the_dataset_behind_a_captive_portal_is_not_accepted(tmp_path,
                                                              monkeypatch):
     with raw_server(reply(HTML, "Content-Type: text/html\r\n")) as portal:
         monkeypatch.setenv("TL_DATA_URL", portal)
-        with pytest.raises(assets.AssetError, match="sent an HTML page") as err:
+        with pytest.raises(errors.AssetError, match="sent an HTML page") as err:
             assets.get_dataset_dir(progress=False)
     assert "TL_MIRROR" in str(err.value)  # the fix
     cache = assets.get_cache_dir() / "datasets"
@@ -184,7 +184,7 @@ def test_the_dataset_behind_a_captive_portal_is_not_accepted(tmp_path,
 def test_weights_must_be_hdf5(tmp_path, monkeypatch):
     with raw_server(reply(GOOD_ZIP)) as wrong:
         monkeypatch.setenv("TL_WEIGHTS_URL", wrong)
-        with pytest.raises(assets.AssetError,
+        with pytest.raises(errors.AssetError,
                            match="sent a zip file, not the hdf5 file expected"):
             assets.get_weights_path(progress=False)
     models = assets.get_cache_dir() / "models"
@@ -234,11 +234,11 @@ def test_a_local_named_pipe_is_not_opened(tmp_path, monkeypatch):
     os.mkfifo(fifo)
     watch = synthetic.PipeWatch(fifo)  # a reader would block: it lets it go
     try:
-        with pytest.raises(downloads.AssetError, match="is not a regular file"):
+        with pytest.raises(errors.AssetError, match="is not a regular file"):
             downloads.download([fifo.as_uri()], tmp_path / "out" / "x.zip",
                                progress=False, kind="zip")
         monkeypatch.setenv("TL_DATA_DIR", str(fifo))
-        with pytest.raises(assets.AssetError, match="neither a folder nor a regular"):
+        with pytest.raises(errors.AssetError, match="neither a folder nor a regular"):
             assets.get_dataset_dir(progress=False)
     finally:
         watch.stop()
@@ -340,7 +340,7 @@ def test_a_bad_zip_is_refused_and_nothing_is_left(tmp_path, monkeypatch, build,
         monkeypatch.setattr(downloads, name, value)
     zip_path = tmp_path / "bad.zip"
     zip_path.write_bytes(raw)
-    with pytest.raises(downloads.AssetError, match=message) as err:
+    with pytest.raises(errors.AssetError, match=message) as err:
         downloads.safe_extract(zip_path, tmp_path / "out")
     assert "bad.zip" in str(err.value)
     assert [p.name for p in tmp_path.iterdir()] == ["bad.zip"]
@@ -356,7 +356,7 @@ def test_a_zip_bomb_as_the_dataset_leaves_the_cache_empty(tmp_path, monkeypatch,
             monkeypatch.setenv("TL_DATA_DIR", str(tmp_path / "cats.zip"))
         else:
             monkeypatch.setenv("TL_DATA_URL", url)
-        with pytest.raises(assets.AssetError, match="zip bomb") as err:
+        with pytest.raises(errors.AssetError, match="zip bomb") as err:
             assets.get_dataset_dir(progress=False)
     name = "cats.zip" if how == "local" else assets.DATASET_ZIP
     assert str(err.value).startswith(f"{name} would unpack 'd/train/cats/zeros.jpg'")

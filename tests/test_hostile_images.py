@@ -18,7 +18,7 @@ import pytest
 import synthetic
 from PIL import Image
 
-from helpers import checks, evaluation
+from helpers import checks, errors, evaluation
 
 H, W = 48, 64
 RAMP = np.linspace(0, 65535, W)[None, :].repeat(H, 0)  # 16-bit, left to right
@@ -215,7 +215,7 @@ def test_own_images_that_are_not_regular_files_are_not_opened(tmp_path):
 def test_a_third_class_stops_01_but_can_be_listed(tmp_path):
     root = make_folder(tmp_path / "ds", {**GOOD, "train/birds": 2,
                                          "validation/birds": 2})
-    with pytest.raises(checks.DatasetError) as err:
+    with pytest.raises(errors.DatasetError) as err:
         checks.check_dataset(root, work_dir=tmp_path / "work", progress=False)
     text = str(err.value)
     assert "has 3 class folders ['birds', 'cats', 'dogs']" in text

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from helpers import downloads
+from helpers import downloads, errors
 
 
 def test_get_file_trusts_a_file_cut_off_by_a_killed_download(server, tmp_path):
@@ -56,7 +56,7 @@ def test_ours_never_leaves_a_cut_off_file_under_the_final_name(tmp_path):
     thread.start()
     dest = tmp_path / "cache" / "x.zip"
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/x.zip"
-    with pytest.raises(downloads.AssetError):
+    with pytest.raises(errors.AssetError):
         downloads.download([url], dest, progress=False, kind="zip")
     thread.join(timeout=10)
     listener.close()
