@@ -30,9 +30,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from . import compat, settings
 from .artifacts import write_atomically
 from .checks import check_layout
-from .downloads import AssetError, download, safe_extract, split_urls
+from .downloads import download, safe_extract, split_urls
+from .errors import AssetError
 
 __all__ = ["AssetError", "get_dataset_dir", "prepare_weights", "verify_weights"]
 
@@ -81,9 +83,9 @@ def get_cache_dir() -> Path:
 def get_origins(file_name: str, url_env: str,
                 default_urls: str | tuple[str, ...]) -> list[str]:
     """URLs to try for one asset, in order (see the module docstring)."""
-    if os.environ.get(url_env):
-        return split_urls(os.environ[url_env])
-    mirrors = split_urls(os.environ.get("TL_MIRROR", ""))
+    if settings.resolve(url_env):
+        return split_urls(settings.resolve(url_env))
+    mirrors = split_urls(settings.resolve("TL_MIRROR") or "")
     defaults = [default_urls] if isinstance(default_urls, str) else list(default_urls)
     return [base.rstrip("/") + "/" + file_name for base in mirrors] + defaults
 
@@ -131,19 +133,19 @@ def extract_dataset(zip_path: Path, dest: Path, label: str | None = None) -> Pat
     return dest
 
 
-def _local_dataset(local: str, cache: Path) -> Path:
+def _local_dataset(local: str, cache: Path, name: str = "TL_DATA_DIR") -> Path:
     path = Path(local).expanduser()
     if not path.exists():
-        raise AssetError(f"TL_DATA_DIR={local} does not exist. {FIX}")
+        raise AssetError(f"{name}={local} does not exist. {FIX}")
     if path.is_dir():
         root = find_dataset_root(path)
         check_layout(root or path)
         return root
     if not path.is_file():  # a named pipe would block the reading below
-        raise AssetError(f"TL_DATA_DIR={local} is neither a folder nor a regular "
+        raise AssetError(f"{name}={local} is neither a folder nor a regular "
                          "file. Point it at the dataset folder or at its zip.")
     if not zipfile.is_zipfile(path):
-        raise AssetError(f"TL_DATA_DIR={local} is a file but not a zip. Point it at "
+        raise AssetError(f"{name}={local} is a file but not a zip. Point it at "
                          "the dataset folder or at its zip.")
     st = path.resolve().stat()
     key = hashlib.sha256(
@@ -155,14 +157,17 @@ def _local_dataset(local: str, cache: Path) -> Path:
     return dest
 
 
-def get_dataset_dir(progress: bool = True) -> Path:
+def get_dataset_dir(progress: bool = True,
+                    data_dir: str | os.PathLike | None = None) -> Path:
     """The dataset folder: a local copy, the cache, or a fresh download (01_data).
 
+    The local copy is ``TL_DATA_DIR``, else ``data_dir`` (``settings.resolve``).
     Returns a folder with ``train/`` and ``validation/`` inside.
     """
     cache = get_cache_dir() / "datasets"
-    if os.environ.get("TL_DATA_DIR"):
-        return _local_dataset(os.environ["TL_DATA_DIR"], cache)
+    local, source = settings.resolve_with_source("TL_DATA_DIR", data_dir)
+    if local:
+        return _local_dataset(str(local), cache, source)
     dest = cache / DATASET_NAME
     if (dest / COMPLETE_MARKER).exists():
         return dest
@@ -243,14 +248,16 @@ def verify_weights(path: Path) -> Path:
     return path
 
 
-def get_weights_path(progress: bool = True, verify: bool = True) -> Path:
-    """The ImageNet MobileNetV2 no_top weights file: ``TL_WEIGHTS``, or the one
-    in the Keras cache, downloaded there first if needed."""
-    local = os.environ.get("TL_WEIGHTS")
-    if local:
+def get_weights_path(progress: bool = True, verify: bool = True,
+                     weights: str | os.PathLike | None = None) -> Path:
+    """The ImageNet MobileNetV2 no_top weights file: a local copy (``TL_WEIGHTS``,
+    else ``weights`` unless it is ``"imagenet"``), or the one in the Keras cache,
+    downloaded there first if needed."""
+    local, source = settings.resolve_with_source("TL_WEIGHTS", weights)
+    if local != "imagenet":
         path = Path(local).expanduser()
         if not path.is_file():
-            raise AssetError(f"TL_WEIGHTS={local} is not a file. {FIX}")
+            raise AssetError(f"{source}={str(local)!r} is not a file. {FIX}")
         return verify_weights(path) if verify else path
     dest = get_cache_dir() / "models" / WEIGHTS_FILE
     if dest.is_file():
@@ -268,27 +275,15 @@ def prepare_weights(weights: str | os.PathLike = "imagenet",
                     progress: bool = True) -> str:
     """What to pass as ``MobileNetV2(weights=...)`` (03_feature_extraction).
 
+    ``TL_WEIGHTS`` wins over ``weights`` (the notebook's ``WEIGHTS``).
     ``"imagenet"``, the tutorial's value, stays ``"imagenet"``: the file Keras
     loads for it is put in the Keras cache first (from ``TL_MIRROR`` or the
-    tutorial's URL) and verified. A local copy, named here or by ``TL_WEIGHTS``,
-    is verified and its path returned.
+    tutorial's URL) and verified. A local copy is verified and its path
+    returned.
     """
-    if weights != "imagenet":
-        path = Path(weights).expanduser()
-        if not path.is_file():
-            raise AssetError(f"weights={weights!r} is not a file. {FIX}")
-        return str(verify_weights(path))
-    path = get_weights_path(progress)
-    if os.environ.get("TL_WEIGHTS") or path.parent != _keras_models_dir():
+    path = get_weights_path(progress, weights=weights)
+    local = settings.resolve("TL_WEIGHTS", weights) != "imagenet"
+    if local or path.parent != compat.find_keras_models_dir():
         return str(path)  # a local copy, or a cache Keras does not look in
     return "imagenet"
 
-
-def _keras_models_dir() -> Path | None:
-    """Where ``weights="imagenet"`` looks: Keras reads ``KERAS_HOME`` once, when
-    it is imported, so a later change of the variable is not seen there."""
-    try:
-        from keras.src.backend.config import keras_home
-    except ImportError:  # a Keras without it: pass the path instead
-        return None
-    return Path(keras_home()).expanduser() / "models"

@@ -29,7 +29,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import settings
 from .artifacts import save_json, write_atomically
+from .errors import DatasetError
 
 SPLITS = ("train", "validation")
 #: A split a folder may have besides ``SPLITS`` (07_your_own_data reads it).
@@ -48,10 +50,6 @@ OWN_DATA_ENV = "TL_OWN_DATA_DIR"
 #: Where to get an example folder of many classes in the tutorial's layout:
 #: the clothing dataset (small) by Alexey Grigorev et al., CC0 1.0.
 EXAMPLE_DATASET_URL = "https://github.com/alexeygrigorev/clothing-dataset-small"
-
-
-class DatasetError(ValueError):
-    """The dataset folder cannot be used as it is; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +174,7 @@ def find_own_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     set and where to get an example dataset. The layout is checked later, by
     ``check_dataset``.
     """
-    from_env = os.environ.get(OWN_DATA_ENV)
-    setting = from_env or data_dir
+    setting, name = settings.resolve_with_source(OWN_DATA_ENV, data_dir)
     if not setting:
         raise DatasetError(
             f"No dataset folder is set. Set DATA_DIR in the parameters cell (or "
@@ -189,7 +186,6 @@ def find_own_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
             f"`git clone --depth 1 {EXAMPLE_DATASET_URL}`, then set DATA_DIR to "
             "the folder it made (clothing-dataset-small)."
         )
-    name = OWN_DATA_ENV if from_env else "DATA_DIR"
     path = Path(setting).expanduser()
     if not path.is_dir():
         where = "does not exist" if not path.exists() else "is not a folder"

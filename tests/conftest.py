@@ -6,9 +6,10 @@ import pytest
 import synthetic
 from harness import serve_folder
 
-ENV_VARS = ("TL_DATA_DIR", "TL_WEIGHTS", "TL_MIRROR", "TL_DATA_URL",
-            "TL_WEIGHTS_URL", "TL_ARTIFACTS_DIR", "TL_PERSIST_DIR",
-            "TL_OWN_DATA_DIR")
+from helpers import settings
+
+#: Every course setting (``helpers.settings``), but not the tests' own.
+ENV_VARS = tuple(s.name for s in settings.SETTINGS.values() if not s.for_tests)
 
 
 @pytest.fixture(autouse=True)
