@@ -19,6 +19,13 @@ TF 2.16+ ``tf.keras`` is Keras 3, which changed three behaviours it relies on:
   machines) fails on its first batch with "Attempt to convert a value
   (PerReplica...)" (keras-team/keras#20585, open): ``patch_multi_worker_reduce``
   (08_scaling_up).
+
+Every private name of a library the course uses is used here, and only here,
+each in one small function: ``keras.src.backend.config.keras_home``
+(``find_keras_models_dir``), ``Layer._inbound_nodes`` (``get_first_call``) and
+IPython's ``InteractiveShell._showtraceback`` (``show_error_without_stack``).
+tests/test_compat.py checks that the installed Keras and IPython still have
+them, under whichever pins (requirements.txt, requirements-colab.txt) run it.
 """
 
 from __future__ import annotations
@@ -63,3 +70,38 @@ def patch_multi_worker_reduce(strategy):
 
     strategy.reduce = reduce_each
     return strategy
+
+
+# Private library names, each used here only (tests/test_compat.py checks that
+# the installed Keras and IPython still have them).
+
+
+def find_keras_models_dir():
+    """Where ``weights="imagenet"`` looks (``<KERAS_HOME>/models``), or ``None``
+    for a Keras that does not say (03_feature_extraction's ``prepare_weights``).
+
+    Keras reads ``KERAS_HOME`` once, when it is imported, so a later change of
+    the variable is not seen there. Private: ``keras.src.backend.config``.
+    """
+    from pathlib import Path
+
+    try:
+        from keras.src.backend.config import keras_home
+    except ImportError:  # a Keras without it: the caller passes the path instead
+        return None
+    return Path(keras_home()).expanduser() / "models"
+
+
+def get_first_call(layer):
+    """The node of ``layer``'s first call in a functional model: its
+    ``input_tensors``, ``output_tensors`` and ``arguments`` (06's
+    ``fast.split_model_at``). Private: ``Layer._inbound_nodes``."""
+    return layer._inbound_nodes[0]
+
+
+def show_error_without_stack(shell, etype, value, message: str) -> None:
+    """Show ``message`` as the cell's error output, without a stack trace (every
+    notebook's setup: ``session.setup_notebook``'s handler). Private:
+    ``InteractiveShell._showtraceback``, the one call that writes an error
+    output both the classic and the Jupyter kernel display as an error."""
+    shell._showtraceback(etype, value, [message])
