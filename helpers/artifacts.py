@@ -16,38 +16,27 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ARTIFACTS_ENV = "TL_ARTIFACTS_DIR"
-#: What the JSON artifacts that later notebooks read must hold: key -> type.
-EXPECTED_KEYS = {
-    "feature_extraction_results.json": {"split_id": str, "history": dict,
-                                        "epochs": int},
-    "fine_tuning_results.json": {"split_id": str, "history": dict},
-}
+from . import settings
+from .errors import (  # ArtifactMismatchError: for helpers/session.py, until
+    ArtifactMismatchError,  # noqa: F401 -- it imports it from ``errors``
+    MissingArtifactError,
+    UnusableArtifactError,
+)
 
 
-class MissingArtifactError(FileNotFoundError):
-    """A notebook needs a file that an earlier notebook writes."""
-
-
-class ArtifactMismatchError(ValueError):
-    """An artifact was made from other data or settings than this notebook's."""
-
-
-class UnusableArtifactError(MissingArtifactError):
-    """An artifact exists but cannot be used: damaged, cut short, of the wrong
-    shape, or the artifacts folder is not a folder this process can write to."""
-
-
-def get_artifacts_dir(default: str | os.PathLike = "../artifacts") -> Path:
+def get_artifacts_dir(default: str | os.PathLike | None = None) -> Path:
     """The folder for the split, models and histories (every notebook's setup).
 
-    ``TL_ARTIFACTS_DIR`` overrides ``default``; the folder is created if needed,
-    and a file written and removed there: a folder that is a file or read-only
-    stops here, with the fix, rather than at the first save. On Colab a relative
-    ``default`` lands in ``/content``, where the Files panel shows it.
+    ``TL_ARTIFACTS_DIR`` wins over ``default`` (the notebook's ``ARTIFACTS_DIR``),
+    which wins over ``../artifacts`` (``settings.resolve``). The folder is
+    created if needed, and a file written and removed there: a folder that is a
+    file or read-only stops here, with the fix, rather than at the first save.
+    On Colab a relative path that is not the variable's lands in ``/content``,
+    where the Files panel shows it.
     """
-    path = Path(os.environ.get(ARTIFACTS_ENV) or default).expanduser()
-    if (not os.environ.get(ARTIFACTS_ENV) and not path.is_absolute()
+    value, source = settings.resolve_with_source("TL_ARTIFACTS_DIR", default)
+    path = Path(value).expanduser()
+    if (source != "TL_ARTIFACTS_DIR" and not path.is_absolute()
             and "google.colab" in sys.modules):
         path = Path("/content") / path.name
     try:
@@ -58,7 +47,7 @@ def get_artifacts_dir(default: str | os.PathLike = "../artifacts") -> Path:
         raise UnusableArtifactError(
             f"The artifacts folder {path} cannot be used ({type(e).__name__}: "
             f"{e.strerror or e}): every notebook saves its models and results "
-            f"there. Set {ARTIFACTS_ENV} to a folder you can write to, or move "
+            "there. Set TL_ARTIFACTS_DIR to a folder you can write to, or move "
             "away what is in the way, then run this notebook again."
         ) from e
     return path
@@ -129,49 +118,15 @@ def report_damaged(path: Path, notebook: str, why: str) -> UnusableArtifactError
     )
 
 
-def load_json(path: str | os.PathLike, notebook: str, expected: dict | None = None):
-    """Load a JSON artifact, naming the notebook that writes it if it is missing,
-    damaged, or not of the ``expected`` shape (``stages.find_shape_problem``)."""
+def load_json(path: str | os.PathLike, notebook: str):
+    """Load a JSON artifact, naming the notebook that writes it if it is missing
+    or damaged. (The shape a stage's results must have is checked by
+    ``stages.load_results``.)"""
     path = require_artifact(path, notebook)
     try:
-        data = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise report_damaged(path, notebook, f"it is not complete JSON ({e})") from e
-    from .stages import find_shape_problem
-
-    if expected is None:  # the shape the stage that saves ``path`` promises
-        from .stages import find_stage_of
-
-        stage = find_stage_of(path.name)
-        expected = stage.expected if stage else None
-    problem = find_shape_problem(data, expected)
-    if problem:
-        raise report_damaged(path, notebook, problem)
-    return data
-
-
-def find_shape_problem(data, expected: dict | None) -> str | None:
-    """Why ``data`` does not hold ``expected`` keys and types, or ``None``.
-
-    A ``history`` must map names to lists of one value per epoch, ``epoch``
-    among them, and have ``epochs`` entries where ``epochs`` is given.
-    """
-    if expected is None:
-        return None
-    if not isinstance(data, dict):
-        return f"it holds a {type(data).__name__}, not keys {sorted(expected)}"
-    for key, kind in expected.items():
-        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
-            return f"its {key!r} is missing or not a {kind.__name__}"
-    history = data.get("history")
-    if history is not None:
-        lengths = {len(v) if isinstance(v, list) else -1 for v in history.values()}
-        if "epoch" not in history or len(lengths) != 1 or -1 in lengths:
-            return "its history is not one list of values per epoch"
-        if "epochs" in data and lengths != {data["epochs"]}:
-            return (f"its history has {lengths.pop()} epochs, its 'epochs' says "
-                    f"{data['epochs']}")
-    return None
 
 
 def load_model(path: str | os.PathLike, notebook: str):
@@ -193,33 +148,6 @@ def load_model(path: str | os.PathLike, notebook: str):
             zipfile.BadZipFile) as e:
         raise report_damaged(path, notebook, f"it does not load as a Keras model "
                              f"({type(e).__name__}: {str(e)[:200]})") from e
-
-
-def check_same_split(results: dict, split, notebook: str) -> None:
-    """Stop if ``results`` (saved by ``notebook``) came from another split (04, 05).
-
-    A model trained on one split and evaluated on another may be tested on images
-    it was validated on. ``split`` is the one 01_data saved (``splits.Split``).
-    """
-    made_with = results.get("split_id")
-    if made_with != split.id:
-        raise ArtifactMismatchError(
-            f"The model saved by {notebook} was trained on another split of the "
-            f"data (split {made_with}) than the one 01_data saved last (split "
-            f"{split.id}, made with {split.settings}). 01_data was re-run with "
-            f"other settings since. Re-run {notebook} (and the notebooks between), "
-            "or re-run 01_data with the settings the model was trained with."
-        )
-
-
-def save_results(path: str | os.PathLike, split, **numbers) -> Path:
-    """Save a notebook's results for the notebooks after it (03-06).
-
-    Adds the split's id (which ``check_same_split`` compares later) and this
-    process's peak memory to ``numbers``, then writes them as JSON, atomically.
-    """
-    return save_json({"split_id": split.id, "peak_memory_mib": peak_memory_mib(),
-                      **numbers}, path)
 
 
 def peak_memory_mib() -> float | None:

@@ -5,7 +5,7 @@ saves the result as ``split.json`` in the artifacts folder. Every later notebook
 loads that file instead of splitting again, so no setting in a later notebook
 (a different ``BATCH_SIZE``, say) can move an image between validation and test.
 Each model a notebook saves records the split's ``id``, and the notebooks that
-load a model check it (``artifacts.check_same_split``).
+load a model check it (``stages.check_same_split``).
 """
 
 from __future__ import annotations
@@ -19,25 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .artifacts import (
-    MissingArtifactError,
-    UnusableArtifactError,
-    load_json,
-    save_json,
-)
+from .artifacts import load_json, save_json
 from .checks import DatasetReport, ImageFiles
+from .errors import SplitImagesMissingError, UnusableArtifactError
+from .stages import get_stage
 
-SPLIT_FILE = "split.json"
-
-
-class SplitImagesMissingError(MissingArtifactError):
-    """split.json lists images that are not on this machine."""
-
+#: The file 01_data saves, and 01_data itself: ``stages`` names both.
+SPLIT_FILE = get_stage("split").results
+NOTEBOOK = get_stage("split").notebook
 
 #: The tutorial cuts its test set in batches of 32 (``take(val_batches // 5)``);
 #: the test set has as many images, whatever batch size training uses later.
 TEST_BATCH = 32
-NOTEBOOK = "01_data"
 PARTS = ("train", "validation", "test")
 
 

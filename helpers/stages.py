@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .artifacts import (
-    ArtifactMismatchError,
     load_json,
     load_model,
+    peak_memory_mib,
+    report_damaged,
     save_json,
     save_model,
 )
+from .errors import ArtifactMismatchError
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,19 @@ def find_stage_of(file_name: str) -> Stage | None:
 
 
 def model_path(folder: str | os.PathLike, name: str) -> Path:
+    """Where stage ``name`` keeps its model in ``folder``."""
     return Path(folder) / get_stage(name).model
 
 
 def results_path(folder: str | os.PathLike, name: str) -> Path:
+    """Where stage ``name`` keeps its results (``split``: the split) in
+    ``folder``."""
     return Path(folder) / get_stage(name).results
+
+
+def list_paths(folder: str | os.PathLike, name: str) -> list[Path]:
+    """Every file stage ``name`` saves, in ``folder`` (the results last)."""
+    return [Path(folder) / n for n in get_stage(name).files]
 
 
 def has_stage(folder, name: str) -> bool:
@@ -118,8 +128,11 @@ def load_results(folder: str | os.PathLike, name: str, split=None) -> dict:
     """Stage ``name``'s results JSON, checked for its shape and, with ``split``
     (``splits.Split``), for having been made on that split."""
     stage = get_stage(name)
-    results = load_json(results_path(folder, name), stage.notebook,
-                        expected=stage.expected)
+    path = results_path(folder, name)
+    results = load_json(path, stage.notebook)
+    problem = find_shape_problem(results, stage.expected)
+    if problem:
+        raise report_damaged(path, stage.notebook, problem)
     if split is not None:
         check_same_split(results, split, stage.notebook)
     return results
@@ -142,8 +155,6 @@ def save_stage(folder: str | os.PathLike, name: str, split, model=None,
     each atomically, with the split's id (which ``check_same_split`` compares
     later) and this process's peak memory added to ``numbers``. Returns the
     paths written."""
-    from .artifacts import peak_memory_mib
-
     stage = get_stage(name)
     written = []
     if stage.model is not None and model is not None:

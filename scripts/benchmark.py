@@ -56,10 +56,10 @@ def pipeline_throughput(work: Path, batch_size=32, image_size=(160, 160)) -> dic
 def evaluate_test(model_path: Path, work: Path) -> float:
     import tensorflow as tf
 
-    from helpers import artifacts, pipeline, splits
+    from helpers import artifacts, pipeline, splits, stages
 
     split = splits.load_split(work)
-    model = artifacts.load_model(model_path, "04_fine_tuning")
+    model = artifacts.load_model(model_path, stages.get_stage("fine_tuning").notebook)
     model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
                   metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0)])
     test = pipeline.make_dataset(split.test, split.image_size, 32)
@@ -74,28 +74,30 @@ def _peak(*results) -> int | None:
 def catch_up_seconds(work: Path) -> dict:
     """What a notebook opened alone costs: 03's and 04's models made the quick
     way (helpers.catchup) in a fresh folder holding only 01's split."""
-    from helpers import catchup
+    from helpers import catchup, stages
 
     folder = work / "catch_up"
     folder.mkdir()
-    shutil.copyfile(work / "split.json", folder / "split.json")
+    shutil.copyfile(stages.results_path(work, "split"),
+                    stages.results_path(folder, "split"))
     start = time.perf_counter()
     message = catchup.ensure(folder, "fine_tuning")
     seconds = time.perf_counter() - start
-    load = lambda name: json.loads((folder / name).read_text())  # noqa: E731
+    fe, ft = (stages.load_results(folder, s) for s in ("feature_extraction",
+                                                        "fine_tuning"))
     return {
         "seconds": round(seconds, 1),
-        "val_accuracy_after_feature_extraction": load(
-            "feature_extraction_results.json")["history"]["val_accuracy"][-1],
-        "val_accuracy": load("fine_tuning_results.json")["history"]["val_accuracy"][-1],
+        "val_accuracy_after_feature_extraction": fe["history"]["val_accuracy"][-1],
+        "val_accuracy": ft["history"]["val_accuracy"][-1],
         "message": message,
     }
 
 
 def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
-    load = lambda name: json.loads((work / name).read_text())  # noqa: E731
-    fe, ft, fast = (load("feature_extraction_results.json"),
-                    load("fine_tuning_results.json"), load("fast_path_results.json"))
+    from helpers import stages
+
+    fe, ft, fast = (stages.load_results(work, s)
+                    for s in ("feature_extraction", "fine_tuning", "fast_path"))
     default_total = fe["train_seconds"] + ft["train_seconds"]
     default = {
         "feature_extraction_seconds": round(fe["train_seconds"], 1),
@@ -103,7 +105,7 @@ def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
         "total_seconds": round(default_total, 1),
         "val_accuracy_after_feature_extraction": fe["history"]["val_accuracy"][-1],
         "val_accuracy": ft["history"]["val_accuracy"][-1],
-        "test_accuracy": evaluate_test(work / "fine_tuned.keras", work),
+        "test_accuracy": evaluate_test(stages.model_path(work, "fine_tuning"), work),
         "peak_memory_mib": _peak(fe, ft),
     }
     t = fast["timings"]

@@ -12,7 +12,7 @@ The mirror also serves the instructor's checkpoints, for learners who fall
 behind: 01's split and 03's and 04's models with their results, copied from the
 artifacts folder (``--artifacts``, default TL_ARTIFACTS_DIR or artifacts/) into
 ``checkpoints/`` with ``manifest.json`` (sha256 and size of each file), which
-the notebooks' "If you start here" cell checks (``helpers.catchup.ensure``).
+the notebooks' "If you start here" cell checks (``helpers.mirror``).
 ``--quick`` first makes the missing ones the quick way (``catchup``). See
 docs/classroom.md.
 """
@@ -69,7 +69,7 @@ def make_mirror(folder: Path, progress: bool = True,
     its images); the weights file is copied from the cache or ``TL_WEIGHTS``.
     Returns the files written.
     """
-    from helpers import assets, catchup
+    from helpers import assets, mirror
     from helpers.artifacts import write_atomically
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -80,7 +80,7 @@ def make_mirror(folder: Path, progress: bool = True,
     files = [target, weights]
     if artifacts_dir is not None:
         files += copy_checkpoints(Path(artifacts_dir),
-                                  folder / catchup.CHECKPOINTS_DIR)
+                                  folder / mirror.CHECKPOINTS_DIR)
     for path in files:  # written private (mkstemp): a mirror is read by others
         path.chmod(0o644)
     return files
@@ -88,46 +88,50 @@ def make_mirror(folder: Path, progress: bool = True,
 
 def get_default_artifacts_dir() -> Path:
     """Where the notebooks saved: ``TL_ARTIFACTS_DIR``, else ``artifacts/``."""
-    return Path(os.environ.get("TL_ARTIFACTS_DIR") or ROOT / "artifacts").expanduser()
+    from helpers import settings
+
+    return Path(settings.resolve("TL_ARTIFACTS_DIR", ROOT / "artifacts")).expanduser()
 
 
 def find_checkpoints(artifacts_dir: Path) -> tuple[list[str], str | None, list[str]]:
     """The stages in ``artifacts_dir`` fit to serve (make mirror): (stages, the
     split's id, why each other stage is left out and which notebook makes it)."""
-    from helpers import artifacts, catchup
+    from helpers import artifacts, errors, stages
 
     quick = "or add --quick to make what is missing the quick way"
-    split_file = artifacts_dir / "split.json"
+    split_file = stages.results_path(artifacts_dir, "split")
     if not split_file.is_file():
         return [], None, [f"no checkpoints: {split_file} does not exist. Run the "
                           f"notebooks 01_data, 03 and 04 first, {quick}"]
     try:
         split_id = artifacts.load_json(split_file, "01_data")["id"]
-    except (artifacts.MissingArtifactError, KeyError, TypeError) as e:
+    except (errors.MissingArtifactError, KeyError, TypeError) as e:
         return [], None, [f"no checkpoints: {split_file} cannot be used ({e})"]
-    stages, notes = ["split"], []
-    for stage in ("feature_extraction", "fine_tuning"):
-        names, notebook = catchup.STAGES[stage]
-        missing = [n for n in names if not (artifacts_dir / n).is_file()]
+    served, notes = ["split"], []
+    for stage in stages.CATCH_UP_STAGES[1:]:
+        notebook = stages.get_stage(stage).notebook
+        missing = [p.name for p in stages.list_paths(artifacts_dir, stage)
+                   if not p.is_file()]
         problem = (f"{', '.join(missing)} not in {artifacts_dir}. Run the notebook "
                    f"{notebook}, {quick}" if missing
                    else find_checkpoint_problem(artifacts_dir, stage, split_id))
         if problem:
             notes.append(f"{stage} left out: {problem}")
         else:
-            stages.append(stage)
-    return stages, split_id, notes
+            served.append(stage)
+    return served, split_id, notes
 
 
 def find_checkpoint_problem(artifacts_dir: Path, stage: str,
                             split_id: str) -> str | None:
     """Why ``stage``'s saved model and results cannot be served, or ``None``."""
-    from helpers import artifacts, catchup
+    from helpers import errors, stages
 
-    (model, results), notebook = catchup.STAGES[stage]
+    model, results = stages.get_stage(stage).model, stages.get_stage(stage).results
+    notebook = stages.get_stage(stage).notebook
     try:
-        saved = artifacts.load_json(artifacts_dir / results, notebook)
-    except artifacts.MissingArtifactError as e:
+        saved = stages.load_results(artifacts_dir, stage)
+    except errors.MissingArtifactError as e:
         return str(e)
     if saved["split_id"] != split_id:
         return (f"{results} was made on another split ({saved['split_id']}) than "
@@ -147,29 +151,29 @@ def copy_checkpoints(artifacts_dir: Path, target: Path) -> list[Path]:
     """Copy the stages ``find_checkpoints`` accepts into ``target`` and write
     their manifest there last (make mirror); files of other stages left there by
     an earlier mirror are removed. Returns the files written."""
-    from helpers import artifacts, catchup
+    from helpers import artifacts, mirror, stages
 
-    stages, split_id, _ = find_checkpoints(artifacts_dir)
+    served, split_id, _ = find_checkpoints(artifacts_dir)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for stage, (names, _) in catchup.STAGES.items():
-        for name in names:
-            if stage not in stages:
+    for stage in stages.CATCH_UP_STAGES:
+        for name in stages.get_stage(stage).files:
+            if stage not in served:
                 (target / name).unlink(missing_ok=True)
                 continue
             written.append(artifacts.write_atomically(
                 target / name,
                 lambda tmp, n=name: shutil.copyfile(artifacts_dir / n, tmp)))
-    manifest = target / catchup.MANIFEST_FILE
-    if not stages:
+    manifest = target / mirror.MANIFEST_FILE
+    if not served:
         manifest.unlink(missing_ok=True)
         return written
     return written + [artifacts.save_json(
-        catchup.describe_checkpoints(target, stages, split_id), manifest)]
+        mirror.describe_checkpoints(target, served, split_id), manifest)]
 
 
 def main(argv=None) -> int:
-    from helpers import artifacts, assets, catchup, checks
+    from helpers import assets, catchup, checks, errors, settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", metavar="DIR",
@@ -185,7 +189,7 @@ def main(argv=None) -> int:
     try:
         cached = (assets.get_cache_dir() / "datasets" / assets.DATASET_NAME
                   / assets.COMPLETE_MARKER).exists()
-        local = os.environ.get("TL_DATA_DIR")
+        local = settings.resolve("TL_DATA_DIR")
         data_dir = assets.get_dataset_dir()
         source = ("local copy (TL_DATA_DIR)" if local else
                   "already in the cache, nothing downloaded" if cached else
@@ -202,7 +206,8 @@ def main(argv=None) -> int:
         cache_file = assets.get_cache_dir() / "models" / assets.WEIGHTS_FILE
         weights_cached = cache_file.exists()
         weights = assets.get_weights_path()
-        source = ("local copy (TL_WEIGHTS)" if os.environ.get("TL_WEIGHTS") else
+        source = ("local copy (TL_WEIGHTS)"
+                  if settings.resolve("TL_WEIGHTS") != "imagenet" else
                   "already in the cache, nothing downloaded" if weights_cached else
                   "downloaded")
         print(f"weights: {weights}  [{source}]")
@@ -219,8 +224,8 @@ def main(argv=None) -> int:
                 print(f"  {note}")
             print(f"serve it with:  cd {args.mirror} && python -m http.server 8000")
             print("learners set:   TL_MIRROR=http://<this machine's IP>:8000")
-    except (assets.AssetError, checks.DatasetError, artifacts.MissingArtifactError,
-            artifacts.ArtifactMismatchError) as e:
+    except (errors.AssetError, errors.DatasetError, errors.MissingArtifactError,
+            errors.ArtifactMismatchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     return 0

@@ -61,15 +61,17 @@ def _training_stage(saved: dict) -> dict:
 
 
 def collect(artifacts: Path, notebook_seconds: dict) -> dict:
-    def load(name):
-        path = artifacts / name
+    from helpers import stages
+
+    def load(stage):
+        path = stages.results_path(artifacts, stage)
         return json.loads(path.read_text()) if path.exists() else None
 
-    fe = load("feature_extraction_results.json")
-    ft = load("fine_tuning_results.json")
-    ev = load("evaluation_results.json")
-    fast = load("fast_path_results.json")
-    split = load("split.json")
+    fe = load("feature_extraction")
+    ft = load("fine_tuning")
+    ev = load("evaluation")
+    fast = load("fast_path")
+    split = load("split")
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "make reproduce",
@@ -159,13 +161,14 @@ def main(argv=None) -> int:
 
     folder = EDITIONS[args.edition]
     only = args.only
-    if only is None and not os.environ.get("TL_OWN_DATA_DIR"):
+    from helpers import settings
+    from helpers.artifacts import get_artifacts_dir
+
+    if only is None and not settings.resolve("TL_OWN_DATA_DIR"):
         only = [p.name[:2] for p in notebook_paths(folder=folder)
                 if not p.name.startswith("07")]
         print("07_your_own_data skipped: set TL_OWN_DATA_DIR to a folder of your "
               "classes (train/<class>/, validation/<class>/) to run it too")
-
-    from helpers.artifacts import get_artifacts_dir
 
     # Absolute: the kernels run in notebooks/, a relative path would move there.
     artifacts = get_artifacts_dir(ROOT / "artifacts").resolve()

@@ -4,7 +4,6 @@ every damaged artifact names itself, the notebook that makes it and the fix."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import zipfile
@@ -13,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import artifacts, training
+from helpers import artifacts, errors, training
 
 # --- interrupted training ------------------------------------------------------
 
@@ -178,65 +177,18 @@ def saved_model_bytes(tmp_path_factory):
                          ids=[c[0] for c in BAD_MODELS])
 def test_a_damaged_model_names_itself_its_notebook_and_the_fix(
         tmp_path, saved_model_bytes, damage, message):
-    path = tmp_path / "feature_extraction.keras"
+    path = tmp_path / "model.keras"
     path.write_bytes(saved_model_bytes)
     damage(path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(artifacts.UnusableArtifactError) as err:
+    with pytest.raises(errors.UnusableArtifactError) as err:
         artifacts.load_model(path, "03_feature_extraction")
     text = str(err.value)
     assert re.search(message, text), text
     assert str(path) in text and "File not found" not in text
     assert "Run the notebook 03_feature_extraction again" in text
-    assert isinstance(err.value, artifacts.MissingArtifactError)  # as 02-06 expect
+    assert isinstance(err.value, errors.MissingArtifactError)  # as 02-06 expect
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing added
-
-
-GOOD_RESULTS = {"split_id": "abc", "epochs": 2, "peak_memory_mib": 1.0,
-                "history": {"epoch": [0, 1], "loss": [0.5, 0.4]}}
-BAD_RESULTS = [
-    ("cut-short", json.dumps(GOOD_RESULTS)[:40], "not complete JSON"),
-    ("not-utf8", b"\xff\xfe\x00garbage", "not complete JSON"),
-    ("a-list", "[1, 2]", "it holds a list, not keys"),
-    ("no-history", {**GOOD_RESULTS, "history": None}, "'history' is missing"),
-    ("history-a-list", {**GOOD_RESULTS, "history": [0.5, 0.4]},
-     "'history' is missing or not a dict"),
-    ("ragged-history", {**GOOD_RESULTS, "history": {"epoch": [0, 1], "loss": [1]}},
-     "not one list of values per epoch"),
-    ("no-epoch-list", {**GOOD_RESULTS, "history": {"loss": [1, 2]}},
-     "not one list of values per epoch"),
-    ("epochs-disagree", {**GOOD_RESULTS, "epochs": 3},
-     "its history has 2 epochs, its 'epochs' says 3"),
-    ("epochs-a-string", {**GOOD_RESULTS, "epochs": "2"}, "'epochs' is missing"),
-    ("no-split-id", {k: v for k, v in GOOD_RESULTS.items() if k != "split_id"},
-     "'split_id' is missing"),
-]
-
-
-@pytest.mark.parametrize("content, message", [c[1:] for c in BAD_RESULTS],
-                         ids=[c[0] for c in BAD_RESULTS])
-def test_results_of_the_wrong_shape_name_the_notebook_to_run_again(
-        tmp_path, content, message):
-    path = tmp_path / "feature_extraction_results.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content if isinstance(content, str) else json.dumps(content))
-    with pytest.raises(artifacts.UnusableArtifactError) as err:
-        artifacts.load_json(path, "03_feature_extraction")
-    text = str(err.value)
-    assert message in text and str(path) in text
-    assert "Run the notebook 03_feature_extraction again" in text
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
-
-
-def test_good_results_load():
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "fine_tuning_results.json"
-        artifacts.save_json(GOOD_RESULTS, path)
-        assert artifacts.load_json(path, "04_fine_tuning") == GOOD_RESULTS
 
 
 def in_the_way(tmp_path):
@@ -263,7 +215,7 @@ def test_an_artifacts_folder_that_cannot_be_used_says_so(tmp_path, monkeypatch,
     path = make(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setenv("TL_ARTIFACTS_DIR", str(path))
-    with pytest.raises(artifacts.UnusableArtifactError) as err:
+    with pytest.raises(errors.UnusableArtifactError) as err:
         artifacts.get_artifacts_dir()
     text = str(err.value)
     assert f"The artifacts folder {path} cannot be used" in text
@@ -281,8 +233,8 @@ def test_the_notebook_shows_the_new_error_as_its_message_alone(tmp_path,
     shell = InteractiveShell.instance(history_length=0)
     try:
         session.setup_notebook()
-        shell.run_cell("from helpers import artifacts\n"
-                       "raise artifacts.UnusableArtifactError('x.keras cannot be "
+        shell.run_cell("from helpers import errors\n"
+                       "raise errors.UnusableArtifactError('x.keras cannot be "
                        "used: ... Run the notebook 03 again')")
     finally:
         InteractiveShell.clear_instance()

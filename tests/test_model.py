@@ -175,7 +175,7 @@ def test_fine_tuned_model_loads_where_helpers_is_not_importable(base, tmp_path):
     model.compile(optimizer=tf.keras.optimizers.RMSprop(1e-5),
                   loss=tf.keras.losses.BinaryCrossentropy(from_logits=True))
     model.fit(images(8), np.array([0, 1] * 4), epochs=1, verbose=0)
-    path = artifacts.save_model(model, tmp_path / "fine_tuned.keras")
+    path = artifacts.save_model(model, tmp_path / "model.keras")
     x = images(3, seed=5)
     np.save(tmp_path / "x.npy", x)
     root = str(Path(__file__).resolve().parents[1])

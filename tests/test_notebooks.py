@@ -177,7 +177,7 @@ def test_05_tests_on_the_split_of_01_whatever_its_own_batch_size(tmp_path,
     model trained on another split than 01's current one is refused."""
     import tensorflow as tf
 
-    from helpers import artifacts, splits
+    from helpers import splits, stages
 
     work = tmp_path / "artifacts"
     env = {"TL_ARTIFACTS_DIR": str(work), "TL_DATA_DIR": str(dataset_dir)}
@@ -192,9 +192,8 @@ def test_05_tests_on_the_split_of_01_whatever_its_own_batch_size(tmp_path,
     assert split == first  # 01's own BATCH_SIZE does not move test images either
     tiny_model.compile(loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
                        metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0)])
-    artifacts.save_model(tiny_model, work / "fine_tuned.keras")
-    artifacts.save_results(work / "fine_tuning_results.json", split, epochs=1,
-                           history={"epoch": [1], "val_accuracy": [0.5]})
+    stages.save_stage(work, "fine_tuning", split, tiny_model, epochs=1,
+                      history={"epoch": [1], "val_accuracy": [0.5]})
 
     error, _ = execute(notebooks / "05_evaluation.ipynb", env, notebooks,
                        {"BATCH_SIZE": 5})

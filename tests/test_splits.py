@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from helpers import artifacts, checks, pipeline, splits
+from helpers import checks, errors, pipeline, splits, stages
 
 
 @pytest.fixture
@@ -48,11 +48,11 @@ def test_later_batch_size_cannot_move_test_images(report, tmp_path):
 
 
 def test_missing_or_damaged_split_says_run_01(report, tmp_path):
-    with pytest.raises(artifacts.MissingArtifactError,
+    with pytest.raises(errors.MissingArtifactError,
                        match="Run the notebook 01_data"):
         splits.load_split(tmp_path)
     (tmp_path / "split.json").write_text('{"format": 1, "train": ')
-    with pytest.raises(artifacts.MissingArtifactError, match="damaged.*01_data"):
+    with pytest.raises(errors.MissingArtifactError, match="damaged.*01_data"):
         splits.load_split(tmp_path)
 
 
@@ -63,14 +63,14 @@ def test_split_listing_vanished_files_says_run_01(dataset_dir, tmp_path):
     report = checks.check_dataset(copy, work_dir=tmp_path / "work", progress=False)
     splits.save_split(splits.make_split(report, (160, 160), 0.2, 123), tmp_path)
     shutil.rmtree(copy / "validation")
-    with pytest.raises(artifacts.MissingArtifactError, match="do not exist.*01_data"):
+    with pytest.raises(errors.MissingArtifactError, match="do not exist.*01_data"):
         splits.load_split(tmp_path)
 
 
 def test_model_from_another_split_is_refused(report):
     split = splits.make_split(report, (160, 160), 0.2, 123)
-    artifacts.check_same_split({"split_id": split.id}, split, "04_fine_tuning")
+    stages.check_same_split({"split_id": split.id}, split, "04_fine_tuning")
     other = splits.make_split(report, (160, 160), 0.7, 123)
-    with pytest.raises(artifacts.ArtifactMismatchError,
+    with pytest.raises(errors.ArtifactMismatchError,
                        match="another split.*Re-run 04_fine_tuning"):
-        artifacts.check_same_split({"split_id": split.id}, other, "04_fine_tuning")
+        stages.check_same_split({"split_id": split.id}, other, "04_fine_tuning")

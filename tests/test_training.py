@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import artifacts, training
+from helpers import artifacts, errors, training
 
 SCRIPT = Path(__file__).with_name("resumable_fit.py")
 
@@ -92,11 +92,10 @@ def test_crash_while_saving_a_model_keeps_the_previous_model(tmp_path, monkeypat
 
 
 def test_missing_artifact_names_the_notebook_to_run(tmp_path):
-    with pytest.raises(artifacts.MissingArtifactError,
+    with pytest.raises(errors.MissingArtifactError,
                        match="Run the notebook 03_feature_extraction first"):
-        artifacts.load_model(tmp_path / "feature_extraction.keras",
-                             "03_feature_extraction")
-    with pytest.raises(artifacts.MissingArtifactError, match="04_fine_tuning"):
+        artifacts.load_model(tmp_path / "model.keras", "03_feature_extraction")
+    with pytest.raises(errors.MissingArtifactError, match="04_fine_tuning"):
         artifacts.load_json(tmp_path / "x.json", "04_fine_tuning")
 
 
