@@ -9,9 +9,16 @@ image in every epoch, so that output can be computed once and cached:
 
 The price: augmentation inside the model no longer varies per epoch, because the
 images are seen once (``passes`` caches several augmented copies instead).
+
+``train_quickly`` is 06's whole recipe as one function, on the tutorial's model
+by parts (``Classifier``): the catch-up (``catchup``) makes 03's and 04's models
+with it, and ``scripts/benchmark_accelerator.py`` times it.
 """
 
 from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,12 +76,14 @@ def split_model_at(model, index: int):
     """
     import keras
 
+    from .compat import get_first_call
+
     top_layers = model.layers[index:]
     produced = {id(t) for layer in top_layers
-                for t in keras.tree.flatten(layer._inbound_nodes[0].output_tensors)}
+                for t in keras.tree.flatten(get_first_call(layer).output_tensors)}
     needed, seen = [], set()
     for layer in top_layers:
-        for t in keras.tree.flatten(layer._inbound_nodes[0].input_tensors):
+        for t in keras.tree.flatten(get_first_call(layer).input_tensors):
             if id(t) not in produced and id(t) not in seen:
                 seen.add(id(t))
                 needed.append(t)
@@ -86,7 +95,7 @@ def split_model_at(model, index: int):
         return mapping[id(value)] if isinstance(value, keras.KerasTensor) else value
 
     for layer in top_layers:
-        node = layer._inbound_nodes[0]
+        node = get_first_call(layer)
         args = keras.tree.map_structure(remap, node.arguments.args)
         kwargs = keras.tree.map_structure(remap, node.arguments.kwargs)
         result = layer(*args, **kwargs)
@@ -96,3 +105,148 @@ def split_model_at(model, index: int):
     top = keras.Model(new_inputs, mapping[id(model.outputs[0])],
                       name=f"{model.name}_top")
     return bottom, top
+
+
+@dataclass
+class Classifier:
+    """The tutorial's classifier by parts (03): the base, the rescaling, the
+    pooling, dropout and dense layers of the head, and, where there is one, the
+    whole model from images to logit, which shares those layers."""
+
+    base: object
+    rescale: object
+    gap: object
+    dropout: object
+    dense: object
+    model: object = None
+
+
+def make_classifier(base, augmentation=None, dropout: float = 0.2) -> Classifier:
+    """A new head for ``base``; with ``augmentation``, also the whole model as 03
+    builds it: images, augmentation, rescaling, ``base(x, training=False)``,
+    pooling, dropout, one logit."""
+    import tensorflow as tf
+
+    from .model_parts import make_rescaling
+
+    parts = Classifier(base, make_rescaling(),
+                       tf.keras.layers.GlobalAveragePooling2D(),
+                       tf.keras.layers.Dropout(dropout), tf.keras.layers.Dense(1))
+    if augmentation is not None:
+        inputs = tf.keras.Input(shape=tuple(base.input.shape[1:]))
+        x = parts.rescale(augmentation(inputs))
+        x = parts.gap(parts.base(x, training=False))
+        parts.model = tf.keras.Model(inputs, parts.dense(parts.dropout(x)))
+    return parts
+
+
+def find_classifier(model) -> Classifier:
+    """The parts of a model 03 saved (04, the catch-up's fine-tuning)."""
+    from .model_parts import find_base_model
+
+    gap, dropout, dense = model.layers[-3:]
+    return Classifier(find_base_model(model), model.get_layer("rescaling"), gap,
+                      dropout, dense, model)
+
+
+def unfreeze_top(base, fine_tune_at: int) -> None:
+    """04's unfreezing: the layers of ``base`` from ``fine_tune_at`` on train,
+    those below and every BatchNormalization layer stay frozen."""
+    from .compat import freeze_batch_norm
+
+    base.trainable = True
+    for layer in base.layers[:fine_tune_at]:
+        layer.trainable = False
+    freeze_batch_norm(base)
+
+
+def fit_with_validation(model, data, validation_data, initial_epoch: int,
+                        epochs: int, verbose: int = 0) -> dict:
+    """``fit`` as the notebooks call it; the history with its ``epoch`` list."""
+    history = model.fit(data, validation_data=validation_data, epochs=epochs,
+                        initial_epoch=initial_epoch, verbose=verbose)
+    return {"epoch": list(history.epoch), **history.history}
+
+
+def train_quickly(parts: Classifier, train, validation, *, train_head: bool = True,
+                  fine_tune: bool = True, initial_epochs: int = 10,
+                  fine_tune_epochs: int = 10, fine_tune_at: int = 100,
+                  batch_size: int = 32, seed: int = 123,
+                  learning_rate: float = 1e-4, verbose: int = 0, fit=None,
+                  compile=None, strategy=None, on_stage=None) -> dict:
+    """06_going_faster's recipe as one function; returns what ``fit`` returned
+    for each stage it trained, keyed ``feature_extraction`` and ``fine_tuning``.
+
+    ``train`` and ``validation`` are unshuffled batches of images and labels
+    (``pipeline.make_dataset``): one pass caches what the frozen layers output
+    for them. Then the head trains on the pooled features (with
+    ``train_head``, ``initial_epochs`` epochs, Adam at ``learning_rate``), and
+    with ``fine_tune`` the top of the base from ``fine_tune_at`` and the head on
+    the cached activations below it (``fine_tune_epochs`` more, RMSprop at a
+    tenth of the rate, BatchNormalization frozen). The layers are ``parts``'s,
+    so ``parts.model``, where there is one, is trained too, and compiled as 03
+    and 04 leave it, ready to save.
+
+    ``fit(model, data, validation_data, initial_epoch, epochs)`` trains
+    (default: ``fit_with_validation``); ``compile(model, optimizer)`` compiles
+    (default: ``model_parts.compile_for_logits``); models and optimizers are
+    made in ``strategy``'s scope where one is given. ``on_stage(stage, what fit
+    returned)`` is called as each stage ends (the catch-up saves there: 03's
+    model before fine-tuning changes it).
+    """
+    import tensorflow as tf
+
+    from .model_parts import compile_for_logits
+
+    fit = fit or (lambda *args: fit_with_validation(*args, verbose=verbose))
+    compile = compile or compile_for_logits
+    on_stage = on_stage or (lambda stage, result: None)
+    scope = strategy.scope if strategy is not None else contextlib.nullcontext
+    base = parts.base
+    images = tf.keras.Input(shape=tuple(base.input.shape[1:]))
+    if fine_tune:
+        bottom, top = split_model_at(base, fine_tune_at)
+        both = tf.keras.Model(base.input, [*bottom.outputs, base.output])
+        *acts, features = both(parts.rescale(images))
+    else:
+        acts, features = [], base(parts.rescale(images), training=False)
+    cacher = tf.keras.Model(images, [*acts, parts.gap(features)])
+    cached = {"train": extract_outputs(cacher, train),
+              "validation": extract_outputs(cacher, validation)}
+
+    def data(part, index, shuffle=False):
+        outputs, labels = cached[part]
+        return make_cached_dataset(outputs[index], labels, batch_size, shuffle, seed)
+
+    out = {}
+    if train_head:
+        with scope():
+            feature_input = tf.keras.Input(shape=(base.output.shape[-1],))
+            head = tf.keras.Model(feature_input,
+                                  parts.dense(parts.dropout(feature_input)))
+            compile(head, tf.keras.optimizers.Adam(learning_rate))
+        head_slice = slice(-1, None)
+        out["feature_extraction"] = fit(
+            head, data("train", head_slice, True), data("validation", head_slice),
+            0, initial_epochs)
+        if parts.model is not None:
+            with scope():
+                compile(parts.model, tf.keras.optimizers.Adam(learning_rate))
+        on_stage("feature_extraction", out["feature_extraction"])
+    if not fine_tune:
+        return out
+    with scope():
+        unfreeze_top(base, fine_tune_at)
+        top_inputs = [tf.keras.Input(shape=t.shape[1:]) for t in bottom.outputs]
+        top_model = tf.keras.Model(
+            top_inputs, parts.dense(parts.dropout(parts.gap(top(top_inputs)))))
+        compile(top_model, tf.keras.optimizers.RMSprop(learning_rate / 10))
+    n = slice(0, len(bottom.outputs))
+    out["fine_tuning"] = fit(top_model, data("train", n, True),
+                             data("validation", n), initial_epochs,
+                             initial_epochs + fine_tune_epochs)
+    if parts.model is not None:
+        with scope():
+            compile(parts.model, tf.keras.optimizers.RMSprop(learning_rate / 10))
+    on_stage("fine_tuning", out["fine_tuning"])
+    return out

@@ -226,7 +226,12 @@ class Bench:
 
         opt = (tf.keras.optimizers.Adam(learning_rate) if optimizer == "adam"
                else tf.keras.optimizers.RMSprop(learning_rate))
-        model.compile(optimizer=opt,
+        self.compile_with(model, opt, jit)
+
+    def compile_with(self, model, optimizer, jit=False):
+        import tensorflow as tf
+
+        model.compile(optimizer=optimizer,
                       loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
                       metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0,
                                                                name="accuracy")],
@@ -248,12 +253,9 @@ class Bench:
         return result
 
     def unfreeze_top(self, base) -> None:
-        from helpers import compat
+        from helpers import fast
 
-        base.trainable = True
-        for layer in base.layers[:FINE_TUNE_AT]:
-            layer.trainable = False
-        compat.freeze_batch_norm(base)
+        fast.unfreeze_top(base, FINE_TUNE_AT)
 
     def run_full(self, policy: str, jit: bool) -> dict:
         """03 then 04 through the whole network, under ``policy``."""
@@ -283,59 +285,40 @@ class Bench:
         return out
 
     def run_cached(self) -> dict:
-        """06's path: cache once, then train the head, then the top."""
+        """06's path (``fast.train_quickly``): cache once, then train the head,
+        then the top; the caching pass timed and sampled on its own."""
         import tensorflow as tf
 
-        from helpers import fast, model_parts
+        from helpers import fast
 
         tf.keras.backend.clear_session()
         tf.keras.utils.set_random_seed(123)
-        shape = self.image_size + (3,)
         start = time.perf_counter()
+        out = {"policy": "float32", "jit_compile": False}
         self.sampler.start()
-        try:
-            with self.strategy.scope():
-                base = self.base()
-                rescale = model_parts.make_rescaling()
-                gap = tf.keras.layers.GlobalAveragePooling2D()
-                dropout, dense = tf.keras.layers.Dropout(0.2), tf.keras.layers.Dense(1)
-            bottom, top = fast.split_model_at(base, FINE_TUNE_AT)
-            both = tf.keras.Model(base.input, [*bottom.outputs, base.output])
-            images = tf.keras.Input(shape=shape)
-            *acts, features = both(rescale(images))
-            cacher = tf.keras.Model(images, [*acts, gap(features)])
-            train_out, train_labels = fast.extract_outputs(cacher, self.plain_train)
-            val_out, val_labels = fast.extract_outputs(cacher, self.val)
-        finally:
-            gpu = self.sampler.stop()
-        out = {"policy": "float32", "jit_compile": False,
-               "cache_seconds": round(time.perf_counter() - start, 2),
-               "cache_gpu": gpu}
         n = len(self.train_files)
 
-        def data(outputs, labels, index, shuffle=False):
-            return fast.make_cached_dataset(outputs[index], labels,
-                                            self.global_batch, shuffle, 123)
+        def fit(model, data, validation_data, initial_epoch, epochs):
+            if "cache_seconds" not in out:  # the first fit: caching is over
+                gpu = self.sampler.stop()
+                out["cache_seconds"] = round(time.perf_counter() - start, 2)
+                out["cache_gpu"] = gpu
+            return self.stage(model, data, epochs - initial_epoch,
+                              validation_data, n)
 
-        head_slice = slice(-1, None)
-        with self.strategy.scope():
-            feature_input = tf.keras.Input(shape=(base.output.shape[-1],))
-            head = tf.keras.Model(feature_input, dense(dropout(feature_input)))
-            self.compile(head, self.learning_rate)
-        out["feature_extraction"] = self.stage(
-            head, data(train_out, train_labels, head_slice, True),
-            self.args.epochs, data(val_out, val_labels, head_slice), n)
-        k = len(bottom.outputs)
-        with self.strategy.scope():
-            self.unfreeze_top(base)
-            top_inputs = [tf.keras.Input(shape=t.shape[1:]) for t in bottom.outputs]
-            top_model = tf.keras.Model(top_inputs,
-                                       dense(dropout(gap(top(top_inputs)))))
-            self.compile(top_model, self.learning_rate / 10, "rmsprop")
-        out["fine_tuning"] = self.stage(
-            top_model, data(train_out, train_labels, slice(0, k), True),
-            self.args.fine_tune_epochs, data(val_out, val_labels, slice(0, k)), n)
-        return out
+        try:
+            with self.strategy.scope():
+                parts = fast.make_classifier(self.base())
+            stages = fast.train_quickly(
+                parts, self.plain_train, self.val, initial_epochs=self.args.epochs,
+                fine_tune_epochs=self.args.fine_tune_epochs,
+                fine_tune_at=FINE_TUNE_AT, batch_size=self.global_batch, seed=123,
+                learning_rate=self.learning_rate, fit=fit,
+                compile=self.compile_with, strategy=self.strategy)
+        finally:
+            if "cache_seconds" not in out:
+                self.sampler.stop()
+        return {**out, **stages}
 
 
 def run(args) -> dict:

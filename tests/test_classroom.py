@@ -14,10 +14,22 @@ import pytest
 import synthetic
 from harness import execute
 
-from helpers import artifacts, assets, catchup, checks, splits
+from helpers import (
+    artifacts,
+    assets,
+    catchup,
+    checks,
+    errors,
+    fast,
+    mirror,
+    splits,
+    stages,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKPOINT_FILES = {name for names, _ in catchup.STAGES.values() for name in names}
+FE, FT = stages.get_stage("feature_extraction"), stages.get_stage("fine_tuning")
+CHECKPOINT_FILES = {name for stage in stages.CATCH_UP_STAGES
+                    for name in stages.get_stage(stage).files}
 
 
 def sha256(path: Path) -> str:
@@ -37,10 +49,8 @@ def save_stage(folder: Path, stage: str, split, seed: int) -> None:
 
     tf.keras.utils.set_random_seed(seed)
     model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(1)])
-    (model_file, results_file), _ = catchup.STAGES[stage]
-    artifacts.save_model(model, folder / model_file)
-    artifacts.save_results(folder / results_file, split, epochs=1,
-                           history={"epoch": [0], "val_accuracy": [0.5]})
+    stages.save_stage(folder, stage, split, model, epochs=1,
+                      history={"epoch": [0], "val_accuracy": [0.5]})
 
 
 @pytest.fixture
@@ -73,7 +83,7 @@ def test_make_mirror_serves_the_checkpoints_with_their_checksums(
     mirror = tmp_path / "mirror"
     files = fetch.make_mirror(mirror, progress=False, artifacts_dir=folder)
 
-    checkpoints = mirror / catchup.CHECKPOINTS_DIR
+    checkpoints = mirror / mirror.CHECKPOINTS_DIR
     assert {p.relative_to(mirror).as_posix() for p in files} == {
         assets.DATASET_ZIP, assets.WEIGHTS_FILE,
         *(f"checkpoints/{n}" for n in CHECKPOINT_FILES), "checkpoints/manifest.json"}
@@ -101,14 +111,14 @@ def test_make_mirror_says_what_is_missing_or_stale_and_serves_the_rest(
     # Since then: 01 re-run with other settings (03's model is now stale) and
     # 04's model deleted.
     save_split(data, folder, seed=7)
-    (folder / "fine_tuned.keras").unlink()
+    (folder / FT.model).unlink()
 
-    stages, split_id, notes = fetch.find_checkpoints(folder)
-    assert stages == ["split"]
+    served, split_id, notes = fetch.find_checkpoints(folder)
+    assert served == ["split"]
     assert split_id == json.loads((folder / "split.json").read_text())["id"]
     assert any("feature_extraction left out" in n and "another split" in n
                and "Re-run 03_feature_extraction" in n for n in notes), notes
-    assert any("fine_tuned.keras not in" in n and "04_fine_tuning" in n
+    assert any(f"{FT.model} not in" in n and "04_fine_tuning" in n
                and "--quick" in n for n in notes), notes
     fetch.copy_checkpoints(folder, target)
     assert {p.name for p in target.iterdir()} == {"split.json", "manifest.json"}
@@ -118,8 +128,8 @@ def test_make_mirror_says_what_is_missing_or_stale_and_serves_the_rest(
 
     empty = tmp_path / "nothing_run_yet"
     empty.mkdir()
-    stages, _, notes = fetch.find_checkpoints(empty)
-    assert stages == [] and "Run the notebooks 01_data, 03 and 04" in notes[0]
+    served, _, notes = fetch.find_checkpoints(empty)
+    assert served == [] and "Run the notebooks 01_data, 03 and 04" in notes[0]
     assert fetch.copy_checkpoints(empty, target) == []
     assert list(target.iterdir()) == []  # nothing stale served
 
@@ -140,7 +150,7 @@ def test_a_learner_who_fell_behind_gets_the_checkpoints_verified(
     monkeypatch.delenv("TL_WEIGHTS")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "learner_keras"))
     monkeypatch.setenv("TL_MIRROR", url)
-    monkeypatch.setattr(catchup, "train_quickly", no_training)
+    monkeypatch.setattr(fast, "train_quickly", no_training)
     learner = tmp_path / "learner"
     learner.mkdir()
     text = catchup.ensure(learner, "feature_extraction", progress=False)
@@ -149,22 +159,22 @@ def test_a_learner_who_fell_behind_gets_the_checkpoints_verified(
     assert ("03_feature_extraction: took the instructor's checkpoint from the "
             f"classroom mirror {url}/checkpoints") in text
     assert "sha256 verified" in text
-    assert (learner / "feature_extraction.keras").read_bytes() == (
-        folder / "feature_extraction.keras").read_bytes()
-    results = json.loads((learner / "feature_extraction_results.json").read_text())
-    instructors = json.loads((folder / "feature_extraction_results.json").read_text())
+    assert (learner / FE.model).read_bytes() == (
+        folder / FE.model).read_bytes()
+    results = json.loads((learner / FE.results).read_text())
+    instructors = json.loads((folder / FE.results).read_text())
     assert results == {**instructors, "source": "mirror",
                        "mirror": f"{url}/checkpoints"}
     split = splits.load_split(learner)  # the learner's own copy of the images
     assert split.id == instructors["split_id"]
     assert str(assets.get_cache_dir()) in split.data_dir
-    artifacts.check_same_split(results, split, "03_feature_extraction")
-    artifacts.load_model(learner / "feature_extraction.keras", "03_feature_extraction")
+    stages.check_same_split(results, split, "03_feature_extraction")
+    artifacts.load_model(learner / FE.model, "03_feature_extraction")
 
     text = catchup.ensure(learner, "fine_tuning", progress=False)  # 05 alone
     assert text.startswith("04_fine_tuning: took the instructor's checkpoint")
-    assert (learner / "fine_tuned.keras").read_bytes() == (
-        folder / "fine_tuned.keras").read_bytes()
+    assert (learner / FT.model).read_bytes() == (
+        folder / FT.model).read_bytes()
     assert not [n for n in learner_files(learner) if n.startswith(".")]
     assert catchup.ensure(learner, "fine_tuning", progress=False) == (
         f"found what 04_fine_tuning saved in {learner}")
@@ -175,29 +185,29 @@ def test_a_tampered_checkpoint_is_refused_and_nothing_is_kept(
         tmp_path, server, instructor, monkeypatch, damage):
     root, url = server
     folder, data = instructor
-    checkpoints = root / catchup.CHECKPOINTS_DIR
+    checkpoints = root / mirror.CHECKPOINTS_DIR
     fetch.copy_checkpoints(folder, checkpoints)
     manifest = json.loads((checkpoints / "manifest.json").read_text())
     if damage == "altered":  # one byte in the middle, same size
-        name = "feature_extraction.keras"
+        name = FE.model
         raw = bytearray((checkpoints / name).read_bytes())
         raw[len(raw) // 2] ^= 0xFF
         (checkpoints / name).write_bytes(bytes(raw))
     elif damage == "truncated":
-        name = "feature_extraction_results.json"
+        name = FE.results
         raw = (checkpoints / name).read_bytes()
         (checkpoints / name).write_bytes(raw[: len(raw) // 2])
     else:
-        name = "feature_extraction_results.json"
+        name = FE.results
         del manifest["files"][name]
         (checkpoints / "manifest.json").write_text(json.dumps(manifest))
 
     monkeypatch.setenv("TL_DATA_DIR", str(data))
     monkeypatch.setenv("TL_MIRROR", url)
-    monkeypatch.setattr(catchup, "train_quickly", no_training)
+    monkeypatch.setattr(fast, "train_quickly", no_training)
     learner = tmp_path / "learner"
     learner.mkdir()
-    with pytest.raises(assets.AssetError) as error:
+    with pytest.raises(errors.AssetError) as error:
         catchup.ensure(learner, "feature_extraction", progress=False)
     message = str(error.value)
     assert name in message and "make mirror" in message and "TL_MIRROR" in message
@@ -220,7 +230,7 @@ def test_a_checkpoint_of_another_split_is_not_used(tmp_path, server, instructor,
     model is made the quick way on the learner's own split."""
     root, url = server
     folder, _ = instructor
-    fetch.copy_checkpoints(folder, root / catchup.CHECKPOINTS_DIR)
+    fetch.copy_checkpoints(folder, root / mirror.CHECKPOINTS_DIR)
     learner = tmp_path / "learner"
     learner.mkdir()
     mine = save_split(dataset_dir, learner, seed=7)
@@ -233,7 +243,7 @@ def test_a_checkpoint_of_another_split_is_not_used(tmp_path, server, instructor,
             "another split") in text
     assert f"than your split.json (id {mine.id}): not used" in text
     assert "03_feature_extraction: trained its model now the quick way" in text
-    results = json.loads((learner / "feature_extraction_results.json").read_text())
+    results = json.loads((learner / FE.results).read_text())
     assert results["split_id"] == mine.id and results["made_by"] == "catch-up"
     assert "source" not in results
     assert json.loads((learner / "split.json").read_text())["id"] == mine.id
@@ -245,7 +255,7 @@ def test_a_split_of_another_dataset_or_no_checkpoints_make_it_here(
     images does not keep it. A mirror without checkpoints is named, not fatal."""
     root, url = server
     folder, data = instructor
-    fetch.copy_checkpoints(folder, root / catchup.CHECKPOINTS_DIR)
+    fetch.copy_checkpoints(folder, root / mirror.CHECKPOINTS_DIR)
     data.rename(tmp_path / "gone")
     own = synthetic.make_dataset(tmp_path / "own_images", n_train=6,
                                  n_validation=6, seed=5)
@@ -258,7 +268,7 @@ def test_a_split_of_another_dataset_or_no_checkpoints_make_it_here(
     assert "01_data: made the split now" in text
     assert splits.load_split(learner).data_dir == str(own)
 
-    shutil.rmtree(root / catchup.CHECKPOINTS_DIR)  # a mirror of the assets only
+    shutil.rmtree(root / mirror.CHECKPOINTS_DIR)  # a mirror of the assets only
     other = tmp_path / "other_learner"
     other.mkdir()
     text = catchup.ensure(other, "split", progress=False)
@@ -271,17 +281,16 @@ def test_on_one_machine_the_mirror_folder_serves_as_a_file_url(
     """A shared server needs no web server: TL_MIRROR=file:///srv/course/mirror."""
     folder, data = instructor
     mirror = tmp_path / "mirror"
-    fetch.copy_checkpoints(folder, mirror / catchup.CHECKPOINTS_DIR)
+    fetch.copy_checkpoints(folder, mirror / mirror.CHECKPOINTS_DIR)
     monkeypatch.setenv("TL_DATA_DIR", str(data))
     monkeypatch.setenv("TL_MIRROR", mirror.as_uri())
-    monkeypatch.setattr(catchup, "train_quickly", no_training)
+    monkeypatch.setattr(fast, "train_quickly", no_training)
     learner = tmp_path / "learner"
     learner.mkdir()
     text = catchup.ensure(learner, "fine_tuning", progress=False)
     assert ("04_fine_tuning: took the instructor's checkpoint from the classroom "
             f"mirror {mirror.as_uri()}/checkpoints") in text
-    assert learner_files(learner) == {"split.json", "fine_tuned.keras",
-                                      "fine_tuning_results.json"}
+    assert learner_files(learner) == {"split.json", *FT.files}
 
 
 def snapshot(folder: Path) -> dict:
@@ -331,9 +340,9 @@ def test_a_shared_server_one_dataset_one_artifacts_folder_per_learner(
     for name, folder in learners.items():
         split = splits.load_split(folder)
         assert split.data_dir == str(shared)
-        results = json.loads((folder / "feature_extraction_results.json").read_text())
+        results = json.loads((folder / FE.results).read_text())
         assert results["split_id"] == split.id
-        assert {"split.json", "feature_extraction.keras"} <= learner_files(folder)
+        assert {"split.json", FE.model} <= learner_files(folder)
         ids[name] = split.id
         other = learners["b" if name == "a" else "a"]
         for path in folder.rglob("*"):
