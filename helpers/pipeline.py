@@ -3,13 +3,18 @@
 01_data writes this pipeline out cell by cell and shows that it gives the same
 images as the tutorial's ``tf.keras.utils.image_dataset_from_directory``; this is
 that code, kept for the notebooks after it.
+
+07_your_own_data also decides here whether the decoded images fit in memory
+(``estimate_decoded_bytes``, ``read_available_memory``, ``decide_cache``), which
+``make_dataset(cache=...)`` then takes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import DatasetError, ImageFiles
+from .checks import ImageFiles
+from .errors import DatasetError
 
 
 def load_image(path, image_size: tuple[int, int]):
@@ -69,3 +74,54 @@ def count_batches(dataset) -> int:
     import tensorflow as tf
 
     return int(tf.data.experimental.cardinality(dataset).numpy())
+
+
+def estimate_decoded_bytes(n_images: int, image_size: tuple[int, int],
+                           bytes_per_value: int = 4) -> int:
+    """Memory that ``n_images`` decoded images take: images x H x W x 3 colour
+    values x 4 bytes (float32, as the pipeline decodes them) (07_your_own_data)."""
+    height, width = image_size
+    return int(n_images) * int(height) * int(width) * 3 * int(bytes_per_value)
+
+
+def read_available_memory() -> int | None:
+    """Bytes of memory available to new allocations now, or ``None`` where the
+    operating system does not say (07_your_own_data).
+
+    ``psutil`` where it is installed (Jupyter brings it), else Linux's
+    ``/proc/meminfo`` (``MemAvailable``).
+    """
+    try:
+        import psutil
+    except ImportError:
+        pass
+    else:
+        return int(psutil.virtual_memory().available)
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def decide_cache(n_bytes: int, available: int | None,
+                 fraction: float = 0.25) -> tuple[bool, str]:
+    """Whether to ``cache()`` decoded images in memory, and why (07).
+
+    Only if they take less than ``fraction`` of the available memory (training
+    needs the rest); with the available memory unknown, never. Returns
+    ``(cache, reason)``.
+    """
+    mib = n_bytes / 2**20
+    if available is None:
+        return False, (f"decoded images ~{mib:,.0f} MiB; available memory unknown: "
+                       "stream from the files")
+    limit = fraction * available
+    if n_bytes < limit:
+        return True, (f"decoded images ~{mib:,.0f} MiB < {fraction:.0%} of the "
+                      f"{available / 2**30:,.1f} GiB available: cache in memory")
+    return False, (f"decoded images ~{mib:,.0f} MiB >= {fraction:.0%} of the "
+                   f"{available / 2**30:,.1f} GiB available: stream from the files")

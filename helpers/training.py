@@ -13,8 +13,8 @@ and sets aside, renamed and never deleted, a backup of another run, one without
 a record, or one that a kill left damaged.
 
 What 07_your_own_data decides before ``fit``: class weights from the counts
-(``compute_class_weights``), and whether the decoded images fit in memory
-(``estimate_decoded_bytes``, ``read_available_memory``, ``decide_cache``).
+(``compute_class_weights``). Whether the decoded images fit in memory is the
+pipeline's decision (``pipeline.decide_cache``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ import os
 import time
 from pathlib import Path
 
-from .artifacts import peak_memory_mib, save_json  # noqa: F401 (re-exported)
+from .artifacts import save_json
+
+# Until 07_your_own_data calls them from ``pipeline`` (then remove these):
+from .pipeline import (  # noqa: F401
+    decide_cache,
+    estimate_decoded_bytes,
+    read_available_memory,
+)
 
 #: The record of the run a backup belongs to, written beside Keras' files.
 RUN_INFO = "run_info.json"
@@ -325,54 +332,3 @@ def compute_class_weights(labels, n_classes: int) -> dict[int, float]:
             f"{dict(sorted(counts.items()))}"
         )
     return {i: len(labels) / (n_classes * counts[i]) for i in range(n_classes)}
-
-
-def estimate_decoded_bytes(n_images: int, image_size: tuple[int, int],
-                           bytes_per_value: int = 4) -> int:
-    """Memory that ``n_images`` decoded images take: images x H x W x 3 colour
-    values x 4 bytes (float32, as the pipeline decodes them) (07_your_own_data)."""
-    height, width = image_size
-    return int(n_images) * int(height) * int(width) * 3 * int(bytes_per_value)
-
-
-def read_available_memory() -> int | None:
-    """Bytes of memory available to new allocations now, or ``None`` where the
-    operating system does not say (07_your_own_data).
-
-    ``psutil`` where it is installed (Jupyter brings it), else Linux's
-    ``/proc/meminfo`` (``MemAvailable``).
-    """
-    try:
-        import psutil
-    except ImportError:
-        pass
-    else:
-        return int(psutil.virtual_memory().available)
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def decide_cache(n_bytes: int, available: int | None,
-                 fraction: float = 0.25) -> tuple[bool, str]:
-    """Whether to ``cache()`` decoded images in memory, and why (07).
-
-    Only if they take less than ``fraction`` of the available memory (training
-    needs the rest); with the available memory unknown, never. Returns
-    ``(cache, reason)``.
-    """
-    mib = n_bytes / 2**20
-    if available is None:
-        return False, (f"decoded images ~{mib:,.0f} MiB; available memory unknown: "
-                       "stream from the files")
-    limit = fraction * available
-    if n_bytes < limit:
-        return True, (f"decoded images ~{mib:,.0f} MiB < {fraction:.0%} of the "
-                      f"{available / 2**30:,.1f} GiB available: cache in memory")
-    return False, (f"decoded images ~{mib:,.0f} MiB >= {fraction:.0%} of the "
-                   f"{available / 2**30:,.1f} GiB available: stream from the files")

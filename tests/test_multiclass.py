@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import synthetic
 
-from helpers import checks, evaluation, model_parts, pipeline, training
+from helpers import checks, errors, evaluation, model_parts, pipeline, training
 
 IMG_SIZE = (96, 96)  # small: these tests train a few steps on a CPU
 COUNTS = synthetic.MULTICLASS_COUNTS
@@ -51,7 +51,7 @@ def test_the_environment_setting_wins_over_data_dir(monkeypatch, tmp_path,
 
 def test_no_setting_says_what_to_set_and_where_to_get_an_example(monkeypatch):
     monkeypatch.delenv(checks.OWN_DATA_ENV, raising=False)
-    with pytest.raises(checks.DatasetError) as err:
+    with pytest.raises(errors.DatasetError) as err:
         checks.find_own_data_dir(None)
     text = str(err.value)
     for hint in ("DATA_DIR", "TL_OWN_DATA_DIR", "train/<class>/",
@@ -61,11 +61,11 @@ def test_no_setting_says_what_to_set_and_where_to_get_an_example(monkeypatch):
 
 def test_a_setting_that_is_not_a_folder_is_named(monkeypatch, tmp_path):
     monkeypatch.delenv(checks.OWN_DATA_ENV, raising=False)
-    with pytest.raises(checks.DatasetError, match="DATA_DIR='nowhere' does not"):
+    with pytest.raises(errors.DatasetError, match="DATA_DIR='nowhere' does not"):
         checks.find_own_data_dir("nowhere")
     (tmp_path / "file.zip").write_text("not a folder")
     monkeypatch.setenv(checks.OWN_DATA_ENV, str(tmp_path / "file.zip"))
-    with pytest.raises(checks.DatasetError, match="TL_OWN_DATA_DIR=.* is not a "
+    with pytest.raises(errors.DatasetError, match="TL_OWN_DATA_DIR=.* is not a "
                        "folder"):
         checks.find_own_data_dir(None)
 
@@ -78,7 +78,7 @@ def test_three_classes_pass_the_n_class_check_but_not_the_binary_one(
     for split in ("train", "validation", "test"):
         labels = report.splits[split].labels
         assert [labels.count(i) for i in range(3)] == list(COUNTS[split].values())
-    with pytest.raises(checks.DatasetError) as err:  # what 01_data calls
+    with pytest.raises(errors.DatasetError) as err:  # what 01_data calls
         checks.check_dataset(three_classes, tmp_path / "w", progress=False)
     text = str(err.value)
     assert "has 3 class folders ['hats', 'pants', 'shoes']" in text
@@ -102,7 +102,7 @@ def test_the_test_folder_is_read_only_when_asked(three_classes, report, tmp_path
 def test_a_test_folder_with_other_classes_names_the_fix(tmp_path):
     counts = {**COUNTS, "test": {"hats": 1, "pants": 1}}
     root = synthetic.make_multiclass_dataset(tmp_path / "ds", counts)
-    with pytest.raises(checks.DatasetError) as err:
+    with pytest.raises(errors.DatasetError) as err:
         checks.check_dataset(root, progress=False, max_classes=None, with_test=True)
     assert "test has ['hats', 'pants']" in str(err.value)
     assert "Give test/ the same class folders as train/" in str(err.value)
@@ -128,17 +128,17 @@ def test_balanced_classes_get_weight_one_and_an_empty_class_is_refused():
 
 
 def test_cache_only_what_fits_in_a_fraction_of_free_memory():
-    n_bytes = training.estimate_decoded_bytes(1481, (160, 160))
+    n_bytes = pipeline.estimate_decoded_bytes(1481, (160, 160))
     assert n_bytes == 1481 * 160 * 160 * 3 * 4
-    cache, why = training.decide_cache(n_bytes, 8 * 2**30)
+    cache, why = pipeline.decide_cache(n_bytes, 8 * 2**30)
     assert cache and "cache in memory" in why
-    cache, why = training.decide_cache(n_bytes, 1 * 2**30)  # 434 MiB >= 256 MiB
+    cache, why = pipeline.decide_cache(n_bytes, 1 * 2**30)  # 434 MiB >= 256 MiB
     assert not cache and "stream from the files" in why
-    assert training.decide_cache(100, 400, fraction=0.25)[0] is False  # not under
-    assert training.decide_cache(99, 400, fraction=0.25)[0] is True
-    cache, why = training.decide_cache(n_bytes, None)
+    assert pipeline.decide_cache(100, 400, fraction=0.25)[0] is False  # not under
+    assert pipeline.decide_cache(99, 400, fraction=0.25)[0] is True
+    cache, why = pipeline.decide_cache(n_bytes, None)
     assert not cache and "unknown" in why
-    available = training.read_available_memory()
+    available = pipeline.read_available_memory()
     assert available is None or available > 0
 
 
