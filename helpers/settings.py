@@ -56,15 +56,15 @@ SETTINGS = {
                 "a folder that outlives the session, where the catch-up keeps "
                 "and finds each notebook's files; unset: Google Drive with "
                 "`USE_DRIVE = True` on Colab, else none"),
-        Setting("TL_COURSE_SOURCE", None, None,
-                "on Colab, where the setup cell installs the helpers from (a pip "
-                "URL); unset: the repository in pyproject.toml"),
         Setting("TL_CHROMIUM", None, None,
                 "the Chromium the browser test drives; unset: `chromium` on the "
                 "PATH", for_tests=True),
         Setting("TL_REQUIRE_BROWSER", None, None,
                 "`1`: a missing Chromium fails the browser test instead of "
                 "skipping it (CI)", for_tests=True),
+        Setting("TL_BROWSER_NOTEBOOKS", None, None,
+                "the folder whose `py/` notebooks the browser test opens; unset: "
+                "`notebooks/`", for_tests=True),
     )
 }
 
