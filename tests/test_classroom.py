@@ -27,6 +27,7 @@ from helpers import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+CHECKPOINTS_DIR = mirror.CHECKPOINTS_DIR
 FE, FT = stages.get_stage("feature_extraction"), stages.get_stage("fine_tuning")
 CHECKPOINT_FILES = {name for stage in stages.CATCH_UP_STAGES
                     for name in stages.get_stage(stage).files}
@@ -83,7 +84,7 @@ def test_make_mirror_serves_the_checkpoints_with_their_checksums(
     mirror = tmp_path / "mirror"
     files = fetch.make_mirror(mirror, progress=False, artifacts_dir=folder)
 
-    checkpoints = mirror / mirror.CHECKPOINTS_DIR
+    checkpoints = mirror / CHECKPOINTS_DIR
     assert {p.relative_to(mirror).as_posix() for p in files} == {
         assets.DATASET_ZIP, assets.WEIGHTS_FILE,
         *(f"checkpoints/{n}" for n in CHECKPOINT_FILES), "checkpoints/manifest.json"}
@@ -185,7 +186,7 @@ def test_a_tampered_checkpoint_is_refused_and_nothing_is_kept(
         tmp_path, server, instructor, monkeypatch, damage):
     root, url = server
     folder, data = instructor
-    checkpoints = root / mirror.CHECKPOINTS_DIR
+    checkpoints = root / CHECKPOINTS_DIR
     fetch.copy_checkpoints(folder, checkpoints)
     manifest = json.loads((checkpoints / "manifest.json").read_text())
     if damage == "altered":  # one byte in the middle, same size
@@ -230,7 +231,7 @@ def test_a_checkpoint_of_another_split_is_not_used(tmp_path, server, instructor,
     model is made the quick way on the learner's own split."""
     root, url = server
     folder, _ = instructor
-    fetch.copy_checkpoints(folder, root / mirror.CHECKPOINTS_DIR)
+    fetch.copy_checkpoints(folder, root / CHECKPOINTS_DIR)
     learner = tmp_path / "learner"
     learner.mkdir()
     mine = save_split(dataset_dir, learner, seed=7)
@@ -255,7 +256,7 @@ def test_a_split_of_another_dataset_or_no_checkpoints_make_it_here(
     images does not keep it. A mirror without checkpoints is named, not fatal."""
     root, url = server
     folder, data = instructor
-    fetch.copy_checkpoints(folder, root / mirror.CHECKPOINTS_DIR)
+    fetch.copy_checkpoints(folder, root / CHECKPOINTS_DIR)
     data.rename(tmp_path / "gone")
     own = synthetic.make_dataset(tmp_path / "own_images", n_train=6,
                                  n_validation=6, seed=5)
@@ -268,7 +269,7 @@ def test_a_split_of_another_dataset_or_no_checkpoints_make_it_here(
     assert "01_data: made the split now" in text
     assert splits.load_split(learner).data_dir == str(own)
 
-    shutil.rmtree(root / mirror.CHECKPOINTS_DIR)  # a mirror of the assets only
+    shutil.rmtree(root / CHECKPOINTS_DIR)  # a mirror of the assets only
     other = tmp_path / "other_learner"
     other.mkdir()
     text = catchup.ensure(other, "split", progress=False)
@@ -281,7 +282,7 @@ def test_on_one_machine_the_mirror_folder_serves_as_a_file_url(
     """A shared server needs no web server: TL_MIRROR=file:///srv/course/mirror."""
     folder, data = instructor
     mirror = tmp_path / "mirror"
-    fetch.copy_checkpoints(folder, mirror / mirror.CHECKPOINTS_DIR)
+    fetch.copy_checkpoints(folder, mirror / CHECKPOINTS_DIR)
     monkeypatch.setenv("TL_DATA_DIR", str(data))
     monkeypatch.setenv("TL_MIRROR", mirror.as_uri())
     monkeypatch.setattr(fast, "train_quickly", no_training)
