@@ -37,8 +37,9 @@ lab:
 
 test: lint unit smoke
 
-# A real browser (headless Chromium) runs 01 through `make lab`: tests/test_browser.py
-# (needs chromium and requirements-browser.txt; `make test` runs it too).
+# A real browser (headless Chromium) runs 01, and 05 on the catch-up path, through
+# `make lab` and fails on any stderr block: tests/test_browser.py (needs chromium
+# and requirements-browser.txt; `make test` runs it too).
 .PHONY: browser-test
 browser-test:
 	$(PY) -m pytest -q -s tests/test_browser.py
@@ -72,6 +73,12 @@ $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
 
 lint:
 	$(PY) -m ruff check .
+
+# How much of each notebook is the course's own plumbing (cells tagged course);
+# fails where a lesson has too much, or a plumbing call sits in a tutorial cell.
+.PHONY: plumbing
+plumbing:
+	$(PY) scripts/plumbing.py --edition all --check
 
 sync:
 	$(PY) -m jupytext --sync notebooks/*.ipynb notebooks-hi/*.ipynb

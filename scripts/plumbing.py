@@ -2,7 +2,8 @@
 
     python scripts/plumbing.py                  # the English notebooks
     python scripts/plumbing.py --edition all    # both editions
-    python scripts/plumbing.py --check          # exit 1 on a problem (make lint)
+    python scripts/plumbing.py --check          # exit 1 on a problem
+    make plumbing                               # --edition all --check
     python scripts/plumbing.py --check my.ipynb # other notebooks
 
 The course's own cells (the Colab install, the switches, catch-up, keeping work
