@@ -36,7 +36,7 @@ from .checks import check_layout
 from .downloads import download, safe_extract, split_urls
 from .errors import AssetError
 
-__all__ = ["AssetError", "get_dataset_dir", "prepare_weights", "verify_weights"]
+__all__ = ["get_dataset_dir", "prepare_weights", "verify_weights"]
 
 DATASET_NAME = "cats_and_dogs_filtered"
 DATASET_ZIP = f"{DATASET_NAME}.zip"
