@@ -443,10 +443,10 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 # overfit. Ten more epochs cost about 3 more minutes on a 2-core CPU (about 20 s
 # each).
 #
-# In 04 nothing breaks: 04 reads the number of epochs from what 03 saved
-# (`feature_extraction_results.json`; it prints "feature extraction ran 20
-# epochs"), numbers fine-tuning 21 to 30, and its checks hold. Run 04 and 05 again
-# after 03, so that they use the new model. Change the parameter, not `epochs=` in
+# In 04 nothing breaks: 04 reads the number of epochs from the results 03 saved
+# (it prints "feature extraction ran 20 epochs"), numbers fine-tuning 21 to 30,
+# and its checks hold. Run 04 and 05 again after 03, so that they use the new
+# model. Change the parameter, not `epochs=` in
 # the `fit` call: then the log holds 20 epochs where `INITIAL_EPOCHS` says 10, the
 # check after training (`hist["epoch"] == list(range(INITIAL_EPOCHS))`) stops the
 # notebook, and nothing is saved. To come back to the course's numbers, set

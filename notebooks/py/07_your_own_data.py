@@ -256,9 +256,9 @@ print({part: len(getattr(split, part)) for part in splits.PARTS})
 # %%
 n_images = len(split.train) + len(split.validation)
 decoded_bytes = n_images * IMG_SIZE[0] * IMG_SIZE[1] * 3 * 4
-assert decoded_bytes == training.estimate_decoded_bytes(n_images, IMG_SIZE)
-available = training.read_available_memory()
-CACHE, reason = training.decide_cache(decoded_bytes, available, MEMORY_FRACTION)
+assert decoded_bytes == pipeline.estimate_decoded_bytes(n_images, IMG_SIZE)
+available = pipeline.read_available_memory()
+CACHE, reason = pipeline.decide_cache(decoded_bytes, available, MEMORY_FRACTION)
 print(f"{n_images} images read every epoch: {reason}")
 
 # %% [markdown]
