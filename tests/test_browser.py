@@ -464,7 +464,7 @@ def screenshot_on_the_way_out(page, path: Path, grid: int | None = None):
         print(f"\nno screenshot: {error}")
 
 
-def test_01_data_runs_in_the_browser_with_no_stderr(lab01, chromium):
+def test_01_data_runs_in_the_browser_with_no_stderr(chromium, lab01):
     lab, nb = lab01
     grid = grid_cell_index(nb)
     screenshot = OUT / f"{NOTEBOOK}.png"
@@ -485,7 +485,7 @@ def test_01_data_runs_in_the_browser_with_no_stderr(lab01, chromium):
         lab.shutdown_kernels()
 
 
-def test_the_stderr_check_names_a_planted_line(lab01, chromium):
+def test_the_stderr_check_names_a_planted_line(chromium, lab01):
     """The check above can fail: a line printed to stderr in the setup cell of a
     copy of 01 is found, in that cell."""
     lab, nb = lab01
@@ -504,7 +504,7 @@ def test_the_stderr_check_names_a_planted_line(lab01, chromium):
         lab.shutdown_kernels()
 
 
-def test_05_on_the_catch_up_path_shows_no_stderr_or_warning(tmp_path, chromium):
+def test_05_on_the_catch_up_path_shows_no_stderr_or_warning(chromium, tmp_path):
     """05 alone, with nothing saved before it: its "If you start here" cell
     makes 01's split and 03's and 04's models the quick way, then the whole
     notebook runs (the smoke parameters, on generated data and weights)."""
