@@ -55,7 +55,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-component-update", "--disable-sync"]
 SERVER_START_S = 120  # JupyterLab answering its REST API
 PAGE_LOAD_S = 120  # JupyterLab's page and the notebook opened in it
-RUN_ALL_S = 420  # every cell of 01 on the generated data
+RUN_ALL_S = 420  # every cell of a notebook on the generated data
 #: Settings of this test's own (empty) user-settings folder: every cell stays
 #: in the page (no windowing), and no news prompt covers the screenshot.
 USER_SETTINGS = {
