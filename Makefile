@@ -73,6 +73,7 @@ $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
 
 lint:
 	$(PY) -m ruff check .
+	$(PY) scripts/settings_table.py --check
 
 # How much of each notebook is the course's own plumbing (cells tagged course);
 # fails where a lesson has too much, or a plumbing call sits in a tutorial cell.
@@ -86,6 +87,12 @@ sync:
 # After changing the repository URL or the version in pyproject.toml.
 badges:
 	$(PY) scripts/badges.py
+
+# The Hindi notebooks' code cells from the English ones; stale translations
+# reported (scripts/editions.py; --adopt NN_name after translating).
+.PHONY: editions
+editions: badges
+	$(PY) scripts/editions.py
 
 execute reproduce:
 	$(PY) scripts/reproduce.py

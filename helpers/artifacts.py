@@ -17,11 +17,7 @@ import zipfile
 from pathlib import Path
 
 from . import settings
-from .errors import (  # ArtifactMismatchError: for helpers/session.py, until
-    ArtifactMismatchError,  # noqa: F401 -- it imports it from ``errors``
-    MissingArtifactError,
-    UnusableArtifactError,
-)
+from .errors import MissingArtifactError, UnusableArtifactError
 
 
 def get_artifacts_dir(default: str | os.PathLike | None = None) -> Path:

@@ -232,6 +232,9 @@ def train_quickly(parts: Classifier, train, validation, *, train_head: bool = Tr
         if parts.model is not None:
             with scope():
                 compile(parts.model, tf.keras.optimizers.Adam(learning_rate))
+                # built now, so that the saved model holds all its variables and
+                # loading it does not warn about skipped optimizer variables
+                parts.model.optimizer.build(parts.model.trainable_variables)
         on_stage("feature_extraction", out["feature_extraction"])
     if not fine_tune:
         return out
@@ -248,5 +251,6 @@ def train_quickly(parts: Classifier, train, validation, *, train_head: bool = Tr
     if parts.model is not None:
         with scope():
             compile(parts.model, tf.keras.optimizers.RMSprop(learning_rate / 10))
+            parts.model.optimizer.build(parts.model.trainable_variables)
     on_stage("fine_tuning", out["fine_tuning"])
     return out

@@ -25,24 +25,15 @@ def setup_notebook() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    from .artifacts import (
-        ArtifactMismatchError,
-        MissingArtifactError,
-        UnusableArtifactError,
-    )
-    from .checks import DatasetError
-    from .downloads import AssetError
+    from .compat import show_error_without_stack
+    from .errors import COURSE_ERRORS
 
     def handler(shell, etype, value, tb, tb_offset=None):
         message = f"{etype.__name__}: {value}"
-        shell._showtraceback(etype, value, [message])  # an error output, no stack
+        show_error_without_stack(shell, etype, value, message)
         return [message]
 
-    shell.set_custom_exc(
-        (AssetError, DatasetError, MissingArtifactError, UnusableArtifactError,
-         ArtifactMismatchError),
-        handler,
-    )
+    shell.set_custom_exc(COURSE_ERRORS, handler)
 
 
 #: Seconds the training cells of each notebook took on our 2-core CPU without a

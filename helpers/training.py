@@ -28,13 +28,6 @@ from pathlib import Path
 
 from .artifacts import save_json
 
-# Until 07_your_own_data calls them from ``pipeline`` (then remove these):
-from .pipeline import (  # noqa: F401
-    decide_cache,
-    estimate_decoded_bytes,
-    read_available_memory,
-)
-
 #: The record of the run a backup belongs to, written beside Keras' files.
 RUN_INFO = "run_info.json"
 

@@ -19,6 +19,8 @@ import pytest
 from badges import OLD_SETUP_MARK, SETUP_MARK, SETUP_METADATA, read_config, setup_cell
 from harness import execute, output_text
 
+from helpers import stages
+
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_COLAB = '''"""Stand-ins for the parts of google.colab the notebooks may call."""
 '''
@@ -134,8 +136,8 @@ def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
     assert Path(installed_from(python)).is_relative_to(python.parent.parent)
     assert "01_data: made the split now" in text
     assert "03_feature_extraction: trained its model now the quick way" in text
-    assert (persist / "fine_tuned.keras").exists()
-    results = json.loads((tmp_path / "a1" / "feature_extraction_results.json")
+    assert stages.model_path(persist, "fine_tuning").exists()
+    results = json.loads(stages.results_path(tmp_path / "a1", "feature_extraction")
                          .read_text())
     assert results["made_by"] == "catch-up"  # never a silent substitute
 
@@ -156,34 +158,35 @@ def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
 def test_drive_is_mounted_only_when_asked_and_only_on_colab(monkeypatch, tmp_path):
     import types
 
-    from helpers import catchup
+    from helpers import persist
 
     monkeypatch.delenv("TL_PERSIST_DIR", raising=False)
-    assert catchup.get_persist_dir(mount_drive=True) is None  # not on Colab
+    assert persist.get_persist_dir(mount_drive=True) is None  # not on Colab
     mounted = []
     drive = types.SimpleNamespace(mount=mounted.append)
     colab = types.ModuleType("google.colab")
     colab.drive = drive
     monkeypatch.setitem(sys.modules, "google.colab", colab)
-    assert catchup.get_persist_dir(mount_drive=False) is None and not mounted
-    folder = catchup.get_persist_dir(mount_drive=True, drive_root=str(tmp_path))
+    assert persist.get_persist_dir(mount_drive=False) is None and not mounted
+    folder = persist.get_persist_dir(mount_drive=True, drive_root=str(tmp_path))
     assert mounted == [str(tmp_path)]
     assert folder == tmp_path / "MyDrive" / "transfer-learning-course" / "artifacts"
     monkeypatch.setenv("TL_PERSIST_DIR", str(tmp_path / "mine"))
-    assert catchup.get_persist_dir(mount_drive=True) == tmp_path / "mine"
+    assert persist.get_persist_dir(mount_drive=True) == tmp_path / "mine"
 
 
 def test_without_catch_up_a_half_saved_stage_stops_and_is_kept(tmp_path, report_split):
     """03 killed between its two saves: the model is there, its results are not.
     With CATCH_UP = False nothing is made or replaced; the message names 03."""
-    from helpers import artifacts, catchup
+    from helpers import catchup, errors
 
-    (tmp_path / "feature_extraction.keras").write_bytes(b"the learner's model")
-    with pytest.raises(artifacts.MissingArtifactError,
-                       match="feature_extraction_results.json.*03_feature_extraction"):
+    model = stages.model_path(tmp_path, "feature_extraction")
+    model.write_bytes(b"the learner's model")
+    results = stages.get_stage("feature_extraction").results
+    with pytest.raises(errors.MissingArtifactError,
+                       match=f"{results}.*03_feature_extraction"):
         catchup.ensure(tmp_path, "feature_extraction", catch_up=False)
-    assert (tmp_path / "feature_extraction.keras").read_bytes() == (
-        b"the learner's model")
+    assert model.read_bytes() == b"the learner's model"
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def run_editions(root: Path, *args: str) -> subprocess.CompletedProcess:
 def project_copy(tmp_path):
     """What the script reads and writes, copied: notebooks, scripts, settings."""
     root = tmp_path / "project"
-    for name in ("notebooks", "notebooks-hi", "scripts"):
+    for name in ("notebooks", "notebooks-hi", "scripts", "docs/images"):
         shutil.copytree(ROOT / name, root / name)
     for name in ("pyproject.toml", "jupytext.toml", "README.md", "README.hi.md"):
         shutil.copy(ROOT / name, root / name)

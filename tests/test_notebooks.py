@@ -48,8 +48,9 @@ def test_notebook_and_py_pair_agree(ipynb):
 
 @pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_code_cell_follows_prose(ipynb):
-    """A sentence of prose before each code cell (the parameters cell, which the
-    setup section introduces, excepted)."""
+    """A sentence of prose before each code cell (excepted: the parameters cell,
+    which the setup section introduces, and the course's own cells, tagged
+    ``course``: collapsed, or one call explained in docs/course-cells.md)."""
     import jupytext
 
     nb = jupytext.read(ipynb)
@@ -57,7 +58,7 @@ def test_every_code_cell_follows_prose(ipynb):
         cell.source.splitlines()[0]
         for before, cell in zip(nb.cells, nb.cells[1:])
         if cell.cell_type == "code" and before.cell_type != "markdown"
-        and "parameters" not in cell.metadata.get("tags", [])
+        and not {"parameters", "course"} & set(cell.metadata.get("tags", []))
     ]
     assert not orphans, f"code cells without prose before them: {orphans}"
 

@@ -83,7 +83,7 @@ def test_injected_parameters_follow_the_parameters_cell():
     nb = nbformat.read(ROOT / "notebooks" / "03_feature_extraction.ipynb", 4)
     nbrun.inject_parameters(nb, {"INITIAL_EPOCHS": 2})
     tags = [c.metadata.get("tags", []) for c in nb.cells]
-    at = next(i for i, t in enumerate(tags) if "parameters" in t)
+    at = max(i for i, t in enumerate(tags) if "parameters" in t or "switches" in t)
     assert tags[at + 1] == [nbrun.INJECTED]
     assert nb.cells[at + 1].source.endswith("INITIAL_EPOCHS = 2")
     with pytest.raises(KeyError, match="TYPO"):

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,active,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -15,29 +15,53 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] translates="c5fabd73a7ea"
 # # 1. डेटा: बिल्लियाँ और कुत्ते
 
 # %% [markdown]
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/01_data.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Google Colab में चलाएँ</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/01_data.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   GitHub पर देखें</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/01_data.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   नोटबुक डाउनलोड करें</a></td>
 # </table>
 
 # %% [markdown]
 # English: [01_data](../notebooks/01_data.ipynb)
 
-# %% [markdown]
+# %% [markdown] translates="cec101b1cfa1"
 # यह कोर्स TensorFlow के ट्यूटोरियल *Transfer learning and fine-tuning* पर चलता
 # है: ImageNet पर ट्रेन हुआ MobileNetV2, एक न्यूरल नेटवर्क (neural network),
 # सिर्फ़ 2,000 ट्रेनिंग इमेज से बिल्ली और कुत्ते में फ़र्क़ करना सीखता है। इसे
@@ -64,23 +88,14 @@
 # *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
 # इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
-
-# %% [markdown]
+# %% [markdown] translates="63f89cc0354d"
 # ## सेटअप
 # ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती
 # हैं ([README.hi.md](../README.hi.md) का सेटअप कमांड इसे इंस्टॉल करता है)।
@@ -92,7 +107,7 @@ import tensorflow as tf
 
 from helpers import artifacts, assets, catchup, checks, pipeline, session, splits
 
-# %% [markdown]
+# %% [markdown] translates="577628b43f09"
 # ## पैरामीटर
 # ट्यूटोरियल की सेटिंग, एक ही सेल (cell) में (papermill और कोर्स के टेस्ट इन्हें
 # यहीं बदलते हैं)। `TEST_FRACTION`, `SEED` और `IMG_SIZE` तय करते हैं कि स्प्लिट
@@ -103,22 +118,22 @@ from helpers import artifacts, assets, catchup, checks, pipeline, session, split
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2  # वैलिडेशन बैच का वह हिस्सा जो टेस्ट सेट बनता है
+TEST_FRACTION = 0.2  # share of the validation batches that becomes the test set
 SEED = 123
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_DATA_DIR) wins over a value here.
-ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
 SHOW_PROGRESS = True  # progress bars for downloads and checks
-USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("01"))
 
-# %% [markdown]
+# %% [markdown] translates="048547b50cc7"
 # ## डेटासेट लाना
 # `get_dataset_dir` फ़ाइल `cats_and_dogs_filtered.zip` को एक बार Keras कैश
 # (`~/.keras/datasets`) में डाउनलोड करता है, उसकी जाँच करता है और उसे सुरक्षित ढंग
@@ -158,7 +173,7 @@ train_dir = data_dir / "train"
 validation_dir = data_dir / "validation"
 print(sorted(p.name for p in data_dir.iterdir() if not p.name.startswith(".")))
 
-# %% [markdown]
+# %% [markdown] translates="ec71cd2d40f4"
 # ## हर इमेज की जाँच
 # एक भी अधूरी (truncated) JPEG फ़ाइल TensorFlow के डिकोडर को किसी एपॉक (epoch) के
 # बीच में एरर देने पर मजबूर कर देती है। `check_dataset` हर फ़ाइल को उसी डिकोडर से
@@ -187,7 +202,7 @@ report = checks.check_dataset(data_dir, work_dir=ARTIFACTS_DIR,
 class_names = report.class_names
 print(report.summary())
 
-# %% [markdown]
+# %% [markdown] translates="010bf0f923cf"
 # ## इनपुट पाइपलाइन, क़दम-दर-क़दम
 # ट्यूटोरियल हर फ़ोल्डर के लिए एक ही कॉल से डेटासेट बनाता है:
 #
@@ -212,7 +227,7 @@ def load_image(path, label):
     return image, label
 
 
-# %% [markdown]
+# %% [markdown] translates="4683223d4155"
 # ...और डेटासेट इस फ़ंक्शन को (पाथ, लेबल) जोड़ियों पर चलाता है, हर एपॉक में नए
 # सिरे से शफ़ल (shuffle) करता है, और `BATCH_SIZE` इमेज के बैच (batch) बनाता है।
 # लेबल उस क्लास (class), यानी श्रेणी, के फ़ोल्डर का क्रमांक है, फ़ोल्डरों को
@@ -230,7 +245,7 @@ train_dataset = (
 )
 print(train_dataset.element_spec)
 
-# %% [markdown]
+# %% [markdown] translates="bebe0e09817d"
 # पहली नौ ट्रेनिंग इमेज, ट्यूटोरियल के प्लॉट वाले कोड से। हर इमेज के ऊपर उसकी
 # क्लास का नाम अंग्रेज़ी में दिखेगा (`cats` या `dogs`): ये डेटासेट के फ़ोल्डरों के
 # नाम हैं, और इस संस्करण का कोड अंग्रेज़ी नोटबुक के कोड जैसा ही है। प्लॉट का
@@ -241,14 +256,14 @@ print(train_dataset.element_spec)
 # %%
 plt.figure(figsize=(10, 10))
 for images, labels in train_dataset.take(1):
-    for i in range(min(9, len(labels))):  # ट्यूटोरियल की 9, या बैच छोटा हो तो उतनी
+    for i in range(min(9, len(labels))):  # the tutorial's 9, or a smaller batch
         ax = plt.subplot(3, 3, i + 1)
         plt.imshow(images[i].numpy().astype("uint8"))
         plt.title(class_names[labels[i]])
         plt.axis("off")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="55c23eefc6eb"
 # *अतिरिक्त कोड: ट्यूटोरियल के लोडर जैसी ही इमेज।* जिस फ़ोल्डर की हर फ़ाइल
 # इस्तेमाल-लायक हो, वहाँ `image_dataset_from_directory` (बिना शफ़ल किए) और हमारी
 # पाइपलाइन एक जैसे पिक्सेल (pixel) और लेबल देती हैं।
@@ -267,10 +282,10 @@ if not report.skipped and not report.converted:
     assert np.array_equal(a_labels.numpy(), b_labels.numpy())
     print("same pixels and labels as image_dataset_from_directory")
 
-# %% [markdown]
+# %% [markdown] translates="a2458e883323"
 # `pipeline.make_dataset` यही पाइपलाइन है, आगे की नोटबुक के लिए रखी हुई।
 
-# %% [markdown]
+# %% [markdown] translates="1a0fc1b4c4d1"
 # ## ऐसा टेस्ट सेट जिसमें लीक न हो
 # इस डेटासेट में कोई टेस्ट स्प्लिट नहीं है, इसलिए ट्यूटोरियल `take` और `skip` से
 # वैलिडेशन के 20% बैच टेस्ट सेट में डाल देता है। लेकिन उसका वैलिडेशन डेटासेट
@@ -291,7 +306,7 @@ assert len(split.validation) + len(split.test) == len(report.splits["validation"
 validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
 test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
 
-# %% [markdown]
+# %% [markdown] translates="39387d60dec5"
 # बैचों की गिनती: असली डेटा पर 26 वैलिडेशन और 6 टेस्ट बैच, ट्यूटोरियल जितने ही, पर
 # अब अलग-अलग इमेज से बने हुए।
 
@@ -299,7 +314,7 @@ test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
 print("Number of validation batches:", pipeline.count_batches(validation_dataset))
 print("Number of test batches:", pipeline.count_batches(test_dataset))
 
-# %% [markdown]
+# %% [markdown] translates="ad7c2bc5f814"
 # *अतिरिक्त कोड: ट्यूटोरियल का लीक, मापकर।* हम ट्यूटोरियल वाला स्प्लिट दोबारा
 # बनाते हैं (`shuffle=True`, फिर `take`/`skip`), उसके टेस्ट सेट और वैलिडेशन सेट को
 # एक-एक बार पढ़ते हैं, और गिनते हैं कि कितनी टेस्ट इमेज के ठीक वही पिक्सेल
@@ -326,7 +341,7 @@ if not report.skipped and not report.converted:
     leaked = pixel_hashes(tutorial_test) & pixel_hashes(tutorial_validation)
     print(f"tutorial's split: {len(leaked)} test images also in validation")
 
-# %% [markdown]
+# %% [markdown] translates="d6be3c7a40fd"
 # ## आगे की नोटबुक के लिए स्प्लिट सेव करना
 # फ़ाइलों की सूचियाँ, क्लास के नाम, इमेज साइज़ और उन्हें बनाने वाली सेटिंग
 # आर्टिफ़ैक्ट फ़ोल्डर की फ़ाइल `split.json` में जाती हैं। नोटबुक 02-06 इसे लोड
@@ -341,14 +356,14 @@ print("saved", split_path.name, "| split id", split.id)
 print({part: len(getattr(split, part)) for part in splits.PARTS})
 assert splits.load_split(ARTIFACTS_DIR).test == split.test
 
-# %% [markdown]
+# %% [markdown] translates="0c7f7121127a"
 # अगर कोई ऐसा फ़ोल्डर हो जो सेशन के बाद भी बना रहे (`TL_PERSIST_DIR`, या
 # `USE_DRIVE` के साथ Google Drive), तो एक कॉपी वहाँ भी जाती है, अगले सेशन के लिए।
 
 # %% tags=["course"]
 catchup.keep(ARTIFACTS_DIR, "split", use_drive=USE_DRIVE)
 
-# %% [markdown]
+# %% [markdown] translates="8d00fa609dda"
 # ## प्रीफ़ेच
 # `prefetch`, यानी प्रीफ़ेच (prefetch), अगले बैच तब तैयार करता है जब मॉडल मौजूदा
 # बैच पर काम कर रहा होता है। आगे की नोटबुक अपने हर डेटासेट में इसे जोड़ती हैं।
@@ -359,7 +374,7 @@ train_dataset = train_dataset.prefetch(buffer_size=AUTOTUNE)
 validation_dataset = validation_dataset.prefetch(buffer_size=AUTOTUNE)
 test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 
-# %% [markdown]
+# %% [markdown] translates="02819abc4045"
 # ## अभ्यास
 # एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
 # अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
@@ -368,7 +383,7 @@ test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 # चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
 # सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
 
-# %% [markdown]
+# %% [markdown] translates="98ac97f88ca4"
 # ### अभ्यास 1 (अंदाज़ा लगाएँ): दूसरा सीड
 # `parameters` सेल में `SEED = 123` तय करता है कि कौन-सी वैलिडेशन इमेज टेस्ट इमेज
 # बनेंगी। आज़माने से पहले अंदाज़ा लगाएँ: `SEED = 7` के साथ कौन-सा हिस्सा बदलेगा
@@ -411,7 +426,7 @@ test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="0c95a0dacdf8"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ): छोटा टेस्ट सेट
 # `TEST_FRACTION = 0.1` रखें। कितनी टेस्ट इमेज होंगी, और 05 की टेस्ट सटीकता कितनी
 # कम भरोसेमंद हो जाएगी?
@@ -442,7 +457,7 @@ test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="6649ad278014"
 # ### अभ्यास 3 (जाँचें): क्या क्लास बराबर हैं?
 # स्प्लिट के हर हिस्से में बिल्लियाँ और कुत्ते गिनें। क्या टेस्ट सेट संतुलित है?
 # क्या उसे होना ही चाहिए?
@@ -474,7 +489,7 @@ test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="b0eab653992a"
 # ### अभ्यास 4 (आगे बढ़ाएँ): आपकी अपनी इमेज
 # ट्यूटोरियल वाले ढाँचे (`train/<class>/` और `validation/<class>/`) में दो क्लास
 # का एक छोटा फ़ोल्डर बनाएँ, जिसमें एक फ़ाइल ऐसी हो जो इमेज नहीं है, और उसे
@@ -522,5 +537,5 @@ test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="90b492e6d717"
 # अगली नोटबुक: [02_augmentation](02_augmentation.ipynb)।

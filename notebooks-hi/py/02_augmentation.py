@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,active,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -15,29 +15,53 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] translates="98f3bf725414"
 # # 2. डेटा ऑगमेंटेशन और रीस्केलिंग
 
 # %% [markdown]
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/02_augmentation.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Google Colab में चलाएँ</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/02_augmentation.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   GitHub पर देखें</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/02_augmentation.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   नोटबुक डाउनलोड करें</a></td>
 # </table>
 
 # %% [markdown]
 # English: [02_augmentation](../notebooks/02_augmentation.ipynb)
 
-# %% [markdown]
+# %% [markdown] translates="5be6d2e7dc99"
 # सिर्फ़ 2,000 ट्रेनिंग इमेज हों तो नेटवर्क उन्हें रट सकता है। *डेटा ऑगमेंटेशन
 # (data augmentation)* हर एपॉक (epoch) में नेटवर्क को हर इमेज का थोड़ा बदला हुआ
 # रूप दिखाता है (पलटा हुआ, घुमाया हुआ)। इसका असर ज़्यादा डेटा जैसा होता है, और
@@ -49,23 +73,14 @@
 # *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
 # इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
-
-# %% [markdown]
+# %% [markdown] translates="87202f36b76d"
 # ## सेटअप
 # ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
@@ -76,27 +91,27 @@ import tensorflow as tf
 
 from helpers import artifacts, catchup, model_parts, pipeline, session, splits
 
-# %% [markdown]
+# %% [markdown] translates="8dddd3e3ddcd"
 # ट्यूटोरियल की सेटिंग:
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
 SEED = 123
-ROTATION = 0.2  # पूरे चक्कर का हिस्सा: +/- 72 डिग्री तक
+ROTATION = 0.2  # fraction of a full turn: up to +/- 72 degrees
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
-ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
-CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
-USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("02"))
 
-# %% [markdown]
+# %% [markdown] translates="5fd70c8072b8"
 # **अगर आप यहीं से शुरू कर रहे हैं**, तो अगला सेल वह स्प्लिट ले आता है या बना
 # लेता है जो [01_data](01_data.ipynb) सेव करती है
 # ([कैसे](../docs/course-cells.md#if-you-start-here))।
@@ -104,7 +119,7 @@ print(session.describe_runtime("02"))
 # %% tags=["course"]
 print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
-# %% [markdown]
+# %% [markdown] translates="f4f4d0d5563c"
 # उसी स्प्लिट से ट्रेनिंग इमेज।
 
 # %%
@@ -114,7 +129,7 @@ train_dataset = pipeline.make_dataset(
     split.train, IMG_SIZE, BATCH_SIZE, shuffle=True, seed=SEED
 ).prefetch(tf.data.AUTOTUNE)
 
-# %% [markdown]
+# %% [markdown] translates="8387648b873d"
 # ## ऑगमेंटेशन लेयर
 # Keras की दो प्रीप्रोसेसिंग (preprocessing) लेयर (layer): एक रैंडम (random)
 # फ़्लिप (flip), जो इमेज को बाएँ-दाएँ पलटती है (बाईं ओर देखती बिल्ली भी बिल्ली ही
@@ -131,7 +146,7 @@ data_augmentation = tf.keras.Sequential(
     ]
 )
 
-# %% [markdown]
+# %% [markdown] translates="e0b49eafdc22"
 # वही एक इमेज, नौ बार ऑगमेंट की हुई, ट्यूटोरियल के कोड से। `training=True` इन लेयर
 # को चालू करता है, जैसे `fit` करता है।
 
@@ -147,7 +162,7 @@ for image, _ in train_dataset.take(1):
         plt.axis("off")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="2f806f3f61a3"
 # ट्रेनिंग के बाहर ये लेयर कुछ नहीं करतीं: इसीलिए वैलिडेशन सटीकता (validation
 # accuracy) मॉडल को असली इमेज पर मापती है।
 
@@ -155,7 +170,7 @@ plt.show()
 unchanged = data_augmentation(tf.expand_dims(first_image, 0), training=False)[0]
 assert np.array_equal(unchanged.numpy(), first_image.numpy())
 
-# %% [markdown]
+# %% [markdown] translates="17edfe260f83"
 # आगे की नोटबुक ये दोनों लेयर `model_parts.make_augmentation` से बनाती हैं, जो ठीक
 # यही `Sequential` है।
 
@@ -165,7 +180,7 @@ assert [type(layer) for layer in reused.layers] == [
     type(layer) for layer in data_augmentation.layers
 ]
 
-# %% [markdown]
+# %% [markdown] translates="218bac7b7cf1"
 # ## पिक्सेल मानों की रीस्केलिंग
 # हमारी इमेज के मान [0, 255] में हैं। MobileNetV2 [-1, 1] वाले मानों पर ट्रेन हुआ
 # था, और `tf.keras.applications.mobilenet_v2.preprocess_input` एक रेंज को दूसरी
@@ -176,7 +191,7 @@ preprocess_input = tf.keras.applications.mobilenet_v2.preprocess_input
 scaled = preprocess_input(tf.cast(image, tf.float32))
 print("min", float(tf.reduce_min(scaled)), "max", float(tf.reduce_max(scaled)))
 
-# %% [markdown]
+# %% [markdown] translates="26bd2f5221b2"
 # यही गणित एक लेयर के रूप में भी मिलता है: `Rescaling(1/127.5, offset=-1)`। दोनों
 # एक जैसी संख्याएँ देते हैं। अगली नोटबुक का मॉडल लेयर वाला रूप इस्तेमाल करता है:
 # वह मॉडल के सारांश (`model.summary()`) में दिखती है, मॉडल के साथ सेव होती है, और
@@ -189,7 +204,7 @@ rescale = tf.keras.layers.Rescaling(1.0 / 127.5, offset=-1)
 np.testing.assert_allclose(rescale(image).numpy(), scaled.numpy(), atol=1e-5)
 assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 1.0
 
-# %% [markdown]
+# %% [markdown] translates="02819abc4045"
 # ## अभ्यास
 # एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
 # अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
@@ -198,7 +213,7 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 # चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
 # सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
 
-# %% [markdown]
+# %% [markdown] translates="5c09b5f32807"
 # ### अभ्यास 1 (अंदाज़ा लगाएँ): बिना रोटेशन
 # `parameters` सेल में `ROTATION = 0.0` रखें और यह नोटबुक दोबारा चलाएँ (*Kernel >
 # Restart Kernel and Run All Cells*)। देखने से पहले बताएँ: नौ इमेज के ग्रिड में
@@ -240,7 +255,7 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="ff066e4c3c06"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ, फिर देखें): ज़ूम, और ऊपर-नीचे फ़्लिप?
 # रोटेशन के बाद `tf.keras.layers.RandomZoom(0.1)` जोड़ें और नौ ऑगमेंट की हुई इमेज
 # देखें। फिर सोचें: क्या पालतू जानवरों की फ़ोटो के लिए `RandomFlip("vertical")` का
@@ -280,7 +295,7 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="cf7da307eccb"
 # ### अभ्यास 3 (सोचें): दूसरा नेटवर्क, दूसरी रेंज
 # हमारा मॉडल पिक्सेल को [-1, 1] में रीस्केल करता है, क्योंकि MobileNetV2 इसी तरह
 # ट्रेन हुआ था। अगर आप उसकी जगह ResNet50 लगाएँ, तो उसका अपना
@@ -315,7 +330,7 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="f72ef80beafc"
 # ### अभ्यास 4 (आगे बढ़ाएँ): अपना ऑगमेंटेशन
 # ऑगमेंटेशन में कॉन्ट्रास्ट का रैंडम बदलाव जोड़ें,
 # `tf.keras.layers.RandomContrast(0.3)`। वे दो बातें जाँचें जिन पर कोर्स टिका है:
@@ -355,5 +370,5 @@ assert float(tf.reduce_min(scaled)) >= -1.0 and float(tf.reduce_max(scaled)) <= 
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="b72e69e571a7"
 # अगली नोटबुक: [03_feature_extraction](03_feature_extraction.ipynb)।

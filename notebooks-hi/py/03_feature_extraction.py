@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,active,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -15,29 +15,53 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] translates="ce3dd306fa76"
 # # 3. फ़्रीज़ किए हुए MobileNetV2 से फ़ीचर एक्सट्रैक्शन
 
 # %% [markdown]
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/03_feature_extraction.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Google Colab में चलाएँ</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/03_feature_extraction.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   GitHub पर देखें</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/03_feature_extraction.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   नोटबुक डाउनलोड करें</a></td>
 # </table>
 
 # %% [markdown]
 # English: [03_feature_extraction](../notebooks/03_feature_extraction.ipynb)
 
-# %% [markdown]
+# %% [markdown] translates="2b745291c4a8"
 # MobileNetV2 ने ImageNet की 14 लाख फ़ोटो से यह सीखा है कि किसी इमेज को ऐसे फ़ीचर
 # (feature) में कैसे बदला जाए जो उसका वर्णन करें। हम इन फ़ीचर को जैसे हैं वैसे ही
 # रखते हैं (नेटवर्क *फ़्रीज़ (frozen)* है) और ऊपर सिर्फ़ एक छोटा क्लासिफ़ायर
@@ -48,23 +72,14 @@
 # *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
 # इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
-
-# %% [markdown]
+# %% [markdown] translates="87202f36b76d"
 # ## सेटअप
 # ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
@@ -86,7 +101,7 @@ from helpers import (
     training,
 )
 
-# %% [markdown]
+# %% [markdown] translates="8dddd3e3ddcd"
 # ट्यूटोरियल की सेटिंग:
 
 # %% tags=["parameters"]
@@ -95,23 +110,23 @@ SEED = 123
 BASE_LEARNING_RATE = 0.0001
 INITIAL_EPOCHS = 10
 DROPOUT = 0.2
-WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
-ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
-CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
-USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
-VERBOSE = 1  # fit की प्रोग्रेस: 1 हर एपॉक का प्रोग्रेस बार, 2 हर एपॉक की एक लाइन
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
 BACKUP = True  # save after each epoch, so that re-running fit resumes
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("03"))
 
-# %% [markdown]
+# %% [markdown] translates="eb91c6803aa1"
 # रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
 # शफ़ल के लिए), ताकि उसी मशीन और उन्हीं वर्ज़न पर दोबारा चलाने से वही संख्याएँ
 # मिलें।
@@ -119,7 +134,7 @@ print(session.describe_runtime("03"))
 # %%
 tf.keras.utils.set_random_seed(SEED)
 
-# %% [markdown]
+# %% [markdown] translates="3823fa044669"
 # **अगर आप यहीं से शुरू कर रहे हैं**, तो अगला सेल वह स्प्लिट ले आता है या बना
 # लेता है जो [01_data](01_data.ipynb) सेव करती है
 # ([कैसे](../docs/course-cells.md#if-you-start-here))।
@@ -127,7 +142,7 @@ tf.keras.utils.set_random_seed(SEED)
 # %% tags=["course"]
 print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, use_drive=USE_DRIVE))
 
-# %% [markdown]
+# %% [markdown] translates="c560acfe243c"
 # [01_data](01_data.ipynb) का स्प्लिट, प्रीफ़ेच किए हुए डेटासेट के रूप में। इमेज
 # साइज़ स्प्लिट के साथ ही आता है।
 
@@ -142,7 +157,7 @@ validation_dataset = pipeline.make_dataset(
     split.validation, IMG_SIZE, BATCH_SIZE
 ).prefetch(AUTOTUNE)
 
-# %% [markdown]
+# %% [markdown] translates="6d19720ebd5e"
 # ## बेस मॉडल
 # `include_top=False` ImageNet का 1000 क्लास वाला क्लासिफ़ायर हटा देता है और
 # सिर्फ़ कन्वोल्यूशन (convolution) वाला हिस्सा रखता है, यानी कन्वोल्यूशनल बेस
@@ -174,17 +189,17 @@ base_model = tf.keras.applications.MobileNetV2(
     input_shape=IMG_SHAPE, include_top=False, weights=WEIGHTS
 )
 
-# %% [markdown]
+# %% [markdown] translates="612d1da4440b"
 # 32 इमेज का एक बैच, 32 फ़ीचर ग्रिड का बैच बन जाता है।
 
 # %% tags=["nbval-check-output"]
 image_batch, label_batch = next(iter(train_dataset))
 feature_batch = base_model(image_batch)
 print(feature_batch.shape)
-# MobileNetV2 हर भुजा 32 गुना छोटी करता है: 160 px -> 5x5 ग्रिड
+# MobileNetV2 shrinks each side 32 times: 160 px -> a 5x5 grid
 assert feature_batch.shape == (BATCH_SIZE, IMG_SIZE[0] // 32, IMG_SIZE[1] // 32, 1280)
 
-# %% [markdown]
+# %% [markdown] translates="393a533e42bc"
 # ## बेस को फ़्रीज़ करना
 # `trainable = False` बेस का हर वेट वैसा ही रखता है जैसा ImageNet ने छोड़ा था:
 # ट्रेनिंग सिर्फ़ उस क्लासिफ़ायर को बदलेगी जो हम जोड़ते हैं।
@@ -193,7 +208,7 @@ assert feature_batch.shape == (BATCH_SIZE, IMG_SIZE[0] // 32, IMG_SIZE[1] // 32,
 base_model.trainable = False
 assert not base_model.trainable_variables
 
-# %% [markdown]
+# %% [markdown] translates="4a7c1941d67c"
 # बेस की लेयर: MobileNetV2 में 154 लेयर और 22.6 लाख पैरामीटर (parameter) हैं, और
 # अभी इनमें से एक भी ट्रेनेबल (trainable) नहीं है: सारे नॉन-ट्रेनेबल
 # (non-trainable) हैं। (तालिका लंबी है; स्क्रॉल करके आगे बढ़ जाएँ।)
@@ -201,7 +216,7 @@ assert not base_model.trainable_variables
 # %%
 base_model.summary()
 
-# %% [markdown]
+# %% [markdown] translates="ef51b4ab02fb"
 # ## क्लासिफ़िकेशन हेड (classification head)
 # ग्लोबल ऐवरेज पूलिंग (global average pooling) हर 5x5x1280 ग्रिड को 1280 संख्याओं
 # में बदल देती है...
@@ -211,7 +226,7 @@ global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
 feature_batch_average = global_average_layer(feature_batch)
 print(feature_batch_average.shape)
 
-# %% [markdown]
+# %% [markdown] translates="dc65a6cd3c2c"
 # ...और एक `Dense` यूनिट (unit) उन्हें हर इमेज के लिए एक संख्या में बदल देती है,
 # एक *लॉजिट (logit)* में: धनात्मक यानी क्लास 1 (dogs), ऋणात्मक यानी क्लास 0
 # (cats)। कोई ऐक्टिवेशन (activation) नहीं: लॉस (loss) सिग्मॉइड (sigmoid) ख़ुद
@@ -222,7 +237,7 @@ prediction_layer = tf.keras.layers.Dense(1)
 prediction_batch = prediction_layer(feature_batch_average)
 print(prediction_batch.shape)
 
-# %% [markdown]
+# %% [markdown] translates="f98bb724d43b"
 # ## मॉडल
 # ऑगमेंटेशन, रीस्केलिंग, फ़्रीज़ किया हुआ बेस, पूलिंग, ड्रॉपआउट (dropout: ट्रेनिंग
 # के दौरान यह रैंडम ढंग से 20% फ़ीचर को शून्य कर देता है) और लॉजिट। रीस्केलिंग
@@ -238,7 +253,7 @@ print(prediction_batch.shape)
 # ओवरराइड कर देता है (keras-team/keras#20285)। नोटबुक 04 इसका उपाय दिखाती है।
 
 # %%
-data_augmentation = model_parts.make_augmentation()  # 02 वाला Sequential
+data_augmentation = model_parts.make_augmentation()  # the Sequential of 02
 rescale = model_parts.make_rescaling()
 
 inputs = tf.keras.Input(shape=IMG_SHAPE)
@@ -250,7 +265,7 @@ x = tf.keras.layers.Dropout(DROPOUT)(x)
 outputs = prediction_layer(x)
 model = tf.keras.Model(inputs, outputs)
 
-# %% [markdown]
+# %% [markdown] translates="482d0b64423e"
 # ## कंपाइल (compile)
 # छोटी लर्निंग रेट (learning rate) के साथ Adam ऑप्टिमाइज़र (optimizer), और लॉजिट
 # पर बाइनरी क्रॉस-एंट्रॉपी (binary cross-entropy)। सटीकता (accuracy) वाले मेट्रिक
@@ -271,13 +286,13 @@ model.compile(
     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
 )
 
-# %% [markdown]
+# %% [markdown] translates="2b8c583254b2"
 # पूरा मॉडल: बेस इसमें एक ही लेयर की तरह दिखता है।
 
 # %%
 model.summary()
 
-# %% [markdown]
+# %% [markdown] translates="85e3bebd613e"
 # सिर्फ़ हेड ट्रेन होता है: 1280x1 का एक कर्नेल (kernel: यहाँ `Dense` लेयर के वेट)
 # और एक बायस (bias), यानी दो वेरिएबल (variable) में 1,281 पैरामीटर।
 
@@ -287,7 +302,7 @@ print("trainable parameters:", model_parts.count_params(model.trainable_variable
 assert len(model.trainable_variables) == 2
 assert model_parts.count_params(model.trainable_variables) == 1281
 
-# %% [markdown]
+# %% [markdown] translates="2bc14bc6b18a"
 # ## ट्रेनिंग से पहले
 # रैंडम हेड वाला मॉडल सिर्फ़ अंदाज़ा लगा रहा है: लगभग 50% सटीकता।
 
@@ -296,7 +311,7 @@ loss0, accuracy0 = model.evaluate(validation_dataset, verbose=0)
 print(f"initial loss: {loss0:.2f}")
 print(f"initial accuracy: {accuracy0:.2f}")
 
-# %% [markdown]
+# %% [markdown] translates="928ea343d2af"
 # ## हेड की ट्रेनिंग
 # ट्रेनिंग बीच में रुक सकती है (लैपटॉप बंद हो गया, या Colab का रनटाइम (runtime)
 # ख़त्म हो गया)। `ResumableRun` Keras के अपने कॉलबैक (callback) से ट्रेनिंग को इस
@@ -322,7 +337,7 @@ run = training.ResumableRun(
 )
 print(run.message)
 
-# %% [markdown]
+# %% [markdown] translates="e5fe6e6592e0"
 # ट्यूटोरियल का `fit`, साथ में `callbacks=run.callbacks`:
 
 # %%
@@ -333,7 +348,7 @@ history = model.fit(
     callbacks=run.callbacks,
 )
 
-# %% [markdown]
+# %% [markdown] translates="3b106b3f3838"
 # `history.history` में सिर्फ़ वे एपॉक हैं जो इस `fit` ने चलाए; रुका हुआ रन आगे
 # बढ़ाने के बाद इसमें सारे एपॉक नहीं होते, इसलिए हम पूरी हिस्ट्री (history) रन के
 # लॉग से पढ़ते हैं।
@@ -342,7 +357,7 @@ history = model.fit(
 hist = run.history()
 assert hist["epoch"] == list(range(INITIAL_EPOCHS))
 
-# %% [markdown]
+# %% [markdown] translates="b43638d5904a"
 # ## लर्निंग कर्व (learning curves)
 # ट्यूटोरियल का प्लॉट। यहाँ वैलिडेशन सटीकता का ट्रेनिंग सटीकता से ऊपर रहना
 # अपेक्षित है: ड्रॉपआउट और ऑगमेंटेशन सिर्फ़ ट्रेनिंग के दौरान काम करते हैं, और
@@ -380,14 +395,14 @@ plt.title("Training and Validation Loss")
 plt.xlabel("epoch")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="7c520dd38e1f"
 # यहाँ फ़ीचर एक्सट्रैक्शन ख़त्म होता है (ट्यूटोरियल अपने 160-px वाले वेट के साथ
 # लगभग 0.96 बताता है):
 
 # %%
 print(f"validation accuracy after feature extraction: {val_acc[-1]:.4f}")
 
-# %% [markdown]
+# %% [markdown] translates="16be668f0d4a"
 # ## अगली नोटबुक के लिए सेव करना
 # मॉडल (`.keras`, जो Keras चलने वाली किसी भी जगह लोड हो जाता है) और उसकी संख्याएँ
 # एटॉमिक ढंग से लिखी जाती हैं (पहले एक अस्थायी फ़ाइल, फिर उसका नाम बदलना): क्रैश
@@ -405,7 +420,7 @@ print("saved", " and ".join(path.name for path in saved))
 # %% tags=["course"]
 catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 
-# %% [markdown]
+# %% [markdown] translates="02819abc4045"
 # ## अभ्यास
 # एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
 # अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
@@ -414,7 +429,7 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 # चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
 # सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
 
-# %% [markdown]
+# %% [markdown] translates="bb5faa43c6a7"
 # ### अभ्यास 1 (अंदाज़ा लगाएँ): ट्यूटोरियल वाला सटीकता मेट्रिक
 # हमारे मेट्रिक की जगह ट्यूटोरियल का `metrics=["accuracy"]` लगाएँ, जिसका इस लॉस के
 # साथ मतलब है `BinaryAccuracy(threshold=0.5)`। अंदाज़ा लगाएँ: यह हमारे मेट्रिक से
@@ -457,7 +472,7 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="cf98f6385a67"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ): बीस एपॉक
 # `parameters` सेल में `INITIAL_EPOCHS = 20` रखें और यह नोटबुक ऊपर से दोबारा चलाएँ
 # (*Kernel > Restart Kernel and Run All Cells*)। ऊपर के लर्निंग कर्व देखकर अंदाज़ा
@@ -512,7 +527,7 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="50b198f7fb6f"
 # ### अभ्यास 3 (सोचें): औसत लें, या हर जगह रखें?
 # हेड हर इमेज के 1,280 नंबर देखता है: हर फ़ीचर का 5x5 ग्रिड पर औसत। अगर वह पूरा
 # ग्रिड देखे तो (`GlobalAveragePooling2D` की जगह `Flatten`)? तब `Dense(1)` लेयर के
@@ -546,7 +561,7 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="d1dacb0c80c4"
 # ### अभ्यास 4 (आगे बढ़ाएँ): हेड में एक छिपी लेयर
 # पूलिंग और ड्रॉपआउट के बीच एक छिपी (hidden) लेयर, `Dense(128,
 # activation="relu")`, लगाएँ। मॉडल उसी फ़्रीज़ `base_model` के आसपास बनाएँ, उसके
@@ -596,5 +611,5 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="f09a37d96a64"
 # अगली नोटबुक: [04_fine_tuning](04_fine_tuning.ipynb)।

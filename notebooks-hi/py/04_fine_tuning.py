@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,active,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -15,29 +15,53 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] translates="ae4c716c1f48"
 # # 4. MobileNetV2 के ऊपरी हिस्से की फ़ाइन-ट्यूनिंग
 
 # %% [markdown]
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/04_fine_tuning.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Google Colab में चलाएँ</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/04_fine_tuning.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   GitHub पर देखें</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/04_fine_tuning.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   नोटबुक डाउनलोड करें</a></td>
 # </table>
 
 # %% [markdown]
 # English: [04_fine_tuning](../notebooks/04_fine_tuning.ipynb)
 
-# %% [markdown]
+# %% [markdown] translates="e725ead97e51"
 # फ़ीचर एक्सट्रैक्शन (feature extraction) ने ImageNet के फ़ीचर को जैसे थे वैसे ही
 # इस्तेमाल किया। *फ़ाइन-ट्यूनिंग (fine-tuning)* बेस की ऊपरी लेयरों (layer) को
 # बिल्लियों और कुत्तों के हिसाब से ढलने देती है: हम उन्हें अनफ़्रीज़ (unfreeze)
@@ -49,23 +73,14 @@
 # *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
 # इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
-
-# %% [markdown]
+# %% [markdown] translates="87202f36b76d"
 # ## सेटअप
 # ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
@@ -86,7 +101,7 @@ from helpers import (
     training,
 )
 
-# %% [markdown]
+# %% [markdown] translates="8dddd3e3ddcd"
 # ट्यूटोरियल की सेटिंग:
 
 # %% tags=["parameters"]
@@ -96,21 +111,21 @@ BASE_LEARNING_RATE = 0.0001
 FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
-ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
-CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
-USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
-VERBOSE = 1  # fit की प्रोग्रेस: 1 हर एपॉक का प्रोग्रेस बार, 2 हर एपॉक की एक लाइन
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
 BACKUP = True  # save after each epoch, so that re-running fit resumes
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("04"))
 
-# %% [markdown]
+# %% [markdown] translates="eb91c6803aa1"
 # रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
 # शफ़ल के लिए), ताकि उसी मशीन और उन्हीं वर्ज़न पर दोबारा चलाने से वही संख्याएँ
 # मिलें।
@@ -118,7 +133,7 @@ print(session.describe_runtime("04"))
 # %%
 tf.keras.utils.set_random_seed(SEED)
 
-# %% [markdown]
+# %% [markdown] translates="b0584f3ce05d"
 # **अगर आप यहीं से शुरू कर रहे हैं**, तो [01_data](01_data.ipynb) और
 # [03_feature_extraction](03_feature_extraction.ipynb) जो सेव करती हैं, उसे अगला
 # सेल ले आता है या बना लेता है ([कैसे](../docs/course-cells.md#if-you-start-here))।
@@ -126,7 +141,7 @@ tf.keras.utils.set_random_seed(SEED)
 # %% tags=["course"]
 print(catchup.ensure_stage("feature_extraction", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
-# %% [markdown]
+# %% [markdown] translates="b97a154a2695"
 # ## नोटबुक 01 और 03 ने जो सेव किया
 # स्प्लिट, और फ़ीचर एक्सट्रैक्शन वाला ट्रेन किया हुआ मॉडल, उसकी हिस्ट्री के साथ।
 # इनमें से कुछ न मिले, तो मैसेज बताता है कि पहले कौन-सी नोटबुक चलानी है; अगर 03 की
@@ -152,7 +167,7 @@ INITIAL_EPOCHS = results["epochs"]
 base_model = model_parts.find_base_model(model)
 print(base_model.name, "| feature extraction ran", INITIAL_EPOCHS, "epochs")
 
-# %% [markdown]
+# %% [markdown] translates="fc8a530137d0"
 # वही डेटासेट जो 03 में थे।
 
 # %%
@@ -165,7 +180,7 @@ validation_dataset = pipeline.make_dataset(
     split.validation, IMG_SIZE, BATCH_SIZE
 ).prefetch(AUTOTUNE)
 
-# %% [markdown]
+# %% [markdown] translates="fc2a91ff8f30"
 # ## ऊपरी लेयरों को अनफ़्रीज़ करना
 # अब ही क्यों, 03 के बाद: नया-नया बना हेड बड़ी और बेतुकी ग़लतियाँ करता है, और उनके
 # बड़े ग्रेडिएंट (gradient) प्री-ट्रेन्ड (pretrained) लेयरों तक पहुँचकर उनकी सीखी
@@ -182,7 +197,7 @@ base_model.trainable = True
 print("Number of layers in the base model:", len(base_model.layers))
 assert len(base_model.layers) == 154
 
-# %% [markdown]
+# %% [markdown] translates="d985d107b86e"
 # `FINE_TUNE_AT` से नीचे की लेयर फिर से फ़्रीज़: वे जो आम, निचले स्तर के फ़ीचर
 # निकालती हैं, उन्हें जैसा है वैसा रखना ही फ़ायदेमंद है।
 
@@ -190,7 +205,7 @@ assert len(base_model.layers) == 154
 for layer in base_model.layers[:FINE_TUNE_AT]:
     layer.trainable = False
 
-# %% [markdown]
+# %% [markdown] translates="dfb778dc21f9"
 # ## BatchNormalization को इन्फ़रेंस मोड में रखना (Keras 3)
 # ट्यूटोरियल (Keras 2) में, नोटबुक 03 वाला `base_model(x, training=False)`
 # अनफ़्रीज़ करने के बाद भी हर BatchNormalization लेयर को इन्फ़रेंस मोड (inference
@@ -213,17 +228,17 @@ for layer in base_model.layers:
     if isinstance(layer, tf.keras.layers.BatchNormalization):
         layer.trainable = False
 
-# %% [markdown]
+# %% [markdown] translates="256a560742c1"
 # अब ऊपर की 54 लेयरों में से 18 कन्वोल्यूशन कर्नेल (kernel) ट्रेन होते हैं, साथ
 # में हेड का कर्नेल और बायस (bias): कुल 20 वेरिएबल। (ट्यूटोरियल 56 गिनता है: Keras
 # 2 में ऊपर की 18 BatchNormalization लेयर अपना स्केल और ऑफ़सेट भी ट्रेन करती थीं।)
 
 # %% tags=["nbval-check-output"]
 print("trainable variables:", len(model.trainable_variables))
-if FINE_TUNE_AT == 100:  # ट्यूटोरियल की सेटिंग
+if FINE_TUNE_AT == 100:  # the tutorial's setting
     assert len(model.trainable_variables) == 20
 
-# %% [markdown]
+# %% [markdown] translates="b637bb42e119"
 # ## कम लर्निंग रेट से दोबारा कंपाइल करना
 # `trainable` बदलने के बाद मॉडल को फिर से कंपाइल (compile) करना ज़रूरी है। लर्निंग
 # रेट (learning rate) पहले का दसवाँ हिस्सा है: अब हम 2,000 इमेज पर 18 लाख
@@ -243,14 +258,14 @@ model.compile(
     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
 )
 
-# %% [markdown]
+# %% [markdown] translates="5489ac9fb0fb"
 # मॉडल फिर से: ट्रेनेबल (trainable) और नॉन-ट्रेनेबल (non-trainable) पैरामीटर की
 # गिनती बदल गई है।
 
 # %%
 model.summary()
 
-# %% [markdown]
+# %% [markdown] translates="04ea10d834f1"
 # ## ट्रेनिंग जारी रखना
 # एपॉक (epoch) वहीं से आगे गिने जाते हैं जहाँ फ़ीचर एक्सट्रैक्शन रुका था: अगले
 # एपॉक का क्रमांक `len(history.epoch)` है। ट्यूटोरियल
@@ -268,7 +283,7 @@ assert initial_epoch == INITIAL_EPOCHS
 bn_layer = base_model.get_layer("block_16_project_BN")
 moving_mean = bn_layer.moving_mean.numpy()
 
-# %% [markdown]
+# %% [markdown] translates="71526e3c386c"
 # 03 की तरह एक `ResumableRun`, अब एपॉक 11 से 20 के लिए।
 #
 # **यहाँ दिख सकने वाले मैसेज:** `Resuming an interrupted run after epoch N.` और
@@ -280,11 +295,11 @@ moving_mean = bn_layer.moving_mean.numpy()
 run = training.ResumableRun(
     ARTIFACTS_DIR, "fine_tuning", model, split.id, epochs=total_epochs,
     initial_epoch=initial_epoch, verbose=VERBOSE, backup=BACKUP, batch_size=BATCH_SIZE,
-    seed=SEED, started_from=history,  # 03 का रन, एपॉक-दर-एपॉक
+    seed=SEED, started_from=history,  # 03's run, epoch by epoch
 )
 print(run.message)
 
-# %% [markdown]
+# %% [markdown] translates="e5fe6e6592e0"
 # ट्यूटोरियल का `fit`, साथ में `callbacks=run.callbacks`:
 
 # %%
@@ -298,14 +313,14 @@ history_fine = model.fit(
 hist_fine = run.history()
 assert hist_fine["epoch"] == list(range(INITIAL_EPOCHS, total_epochs))
 
-# %% [markdown]
+# %% [markdown] translates="5e2758bc978c"
 # BatchNormalization लेयर इन्फ़रेंस मोड में ही रहीं: उनके ImageNet वाले आँकड़े
 # ज़रा भी नहीं हिले।
 
 # %%
 assert np.array_equal(moving_mean, bn_layer.moving_mean.numpy())
 
-# %% [markdown]
+# %% [markdown] translates="32d615228f25"
 # ## लर्निंग कर्व, दोनों चरण
 # नोटबुक 03 वाला ट्यूटोरियल का प्लॉट, सारे एपॉक पर (`plots.plot_history` इसे बनाता
 # है), और ट्यूटोरियल वाली वह लाइन जहाँ से फ़ाइन-ट्यूनिंग शुरू होती है (लेजेंड में
@@ -317,7 +332,7 @@ assert combined["epoch"] == list(range(total_epochs))
 fig = plots.plot_history(combined, fine_tune_epoch=INITIAL_EPOCHS)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="d09265a99225"
 # दोनों चरणों के आख़िर की वैलिडेशन सटीकता (ट्यूटोरियल अपने 160-px वाले वेट के साथ
 # फ़ाइन-ट्यूनिंग के बाद लगभग 0.98 बताता है):
 
@@ -326,7 +341,7 @@ fe_accuracy, ft_accuracy = history["val_accuracy"][-1], hist_fine["val_accuracy"
 print(f"validation accuracy after feature extraction: {fe_accuracy:.4f}")
 print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 
-# %% [markdown]
+# %% [markdown] translates="bd8e5df14f0a"
 # सेव किए गए रन में ओवरफ़िटिंग के लक्षण: ट्रेनिंग लॉस एपॉक 11 में 0.1991 से घटकर
 # एपॉक 20 में 0.0808 हो गया, जबकि वैलिडेशन लॉस एपॉक 19 में सबसे कम (0.0502) था और
 # आख़िर में 0.0612 रहा; सबसे अच्छी वैलिडेशन सटीकता, एपॉक 17 की 0.9814, आख़िरी एपॉक
@@ -334,7 +349,7 @@ print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 # इमेज पर ट्रेन करती है, 0.999 की ट्रेनिंग सटीकता तक पहुँच जाती है जबकि उसका
 # वैलिडेशन लॉस बढ़ता है। नीचे का अभ्यास 4 दिखाता है कि सही समय पर कैसे रुकें।
 
-# %% [markdown]
+# %% [markdown] translates="13a945b1e4e7"
 # ## फ़ाइन-ट्यून किया हुआ मॉडल सेव करना
 # नोटबुक 05 के लिए, स्प्लिट की id और इस चरण की संख्याओं के साथ।
 
@@ -348,7 +363,7 @@ print("saved", " and ".join(path.name for path in saved))
 # %% tags=["course"]
 catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 
-# %% [markdown]
+# %% [markdown] translates="02819abc4045"
 # ## अभ्यास
 # एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
 # अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
@@ -357,7 +372,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 # चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
 # सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
 
-# %% [markdown]
+# %% [markdown] translates="086d46043a2f"
 # ### अभ्यास 1 (अंदाज़ा लगाएँ): सब कुछ फ़ाइन-ट्यून करें
 # `FINE_TUNE_AT = 0` रखें: पूरा बेस ट्रेन होगा। अंदाज़ा लगाएँ: तब कितने वेरिएबल
 # ट्रेन होंगे, एक एपॉक तेज़ होगा या धीमा, और वैलिडेशन सटीकता जल्दी सुधरेगी, या
@@ -411,7 +426,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="b850ca5481aa"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ): दस गुना बड़ी लर्निंग रेट
 # *कम लर्निंग रेट से दोबारा कंपाइल करना* वाले हिस्से के सेल में
 # `BASE_LEARNING_RATE` का दसवाँ हिस्सा नहीं, पूरा `BASE_LEARNING_RATE` इस्तेमाल
@@ -466,7 +481,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="e1e1aaf8f344"
 # ### अभ्यास 3 (परखें): एक एपॉक ज़्यादा
 # ट्यूटोरियल `initial_epoch=history.epoch[-1]` से आगे बढ़ता है; यह कोर्स
 # `len(history.epoch)` से (`training.initial_epoch_after`)। दोनों में कितने एपॉक
@@ -503,7 +518,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="1cfe1404e539"
 # ### अभ्यास 4 (आगे बढ़ाएँ): सही समय पर रुकना
 # फ़ाइन-ट्यूनिंग देर-सबेर ओवरफ़िट होती है। एक `EarlyStopping` कॉलबैक जोड़ें जो
 # वैलिडेशन लॉस पर नज़र रखे और सबसे अच्छे वेट रख ले। सेव किए गए रन में वह कब रुकता,
@@ -559,5 +574,5 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="9056d446f7c9"
 # अगली नोटबुक: [05_evaluation](05_evaluation.ipynb)।

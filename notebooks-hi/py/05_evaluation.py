@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,active,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -15,29 +15,53 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] translates="b7729c1cb556"
 # # 5. मूल्यांकन, और मॉडल का इस्तेमाल
 
 # %% [markdown]
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/05_evaluation.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Google Colab में चलाएँ</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/05_evaluation.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   GitHub पर देखें</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/05_evaluation.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   नोटबुक डाउनलोड करें</a></td>
 # </table>
 
 # %% [markdown]
 # English: [05_evaluation](../notebooks/05_evaluation.ipynb)
 
-# %% [markdown]
+# %% [markdown] translates="85c04701d7f3"
 # टेस्ट सेट (test set) नोटबुक 01 में अलग रख दिया गया था, और उसे न ट्रेनिंग में
 # इस्तेमाल किया गया, न कोई सेटिंग चुनने में। इसलिए वह नई फ़ोटो पर मॉडल के प्रदर्शन
 # का ईमानदार अनुमान देता है। इस नोटबुक में हम उसे मापते हैं (यही मूल्यांकन
@@ -49,27 +73,19 @@
 # *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
 # इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
-
-# %% [markdown]
+# %% [markdown] translates="87202f36b76d"
 # ## सेटअप
 # ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
 # %%
+import os
 import shutil
 
 import matplotlib.pyplot as plt
@@ -90,26 +106,26 @@ from helpers import (
     stages,
 )
 
-# %% [markdown]
+# %% [markdown] translates="a4adc163af74"
 # सेटिंग: ट्यूटोरियल का बैच साइज़, और आपकी अपनी फ़ोटो।
 
 # %% tags=["parameters"]
 BATCH_SIZE = 32
-OWN_IMAGES = None  # आपकी अपनी फ़ोटो का पाथ या फ़ोल्डर, क्लासिफ़िकेशन के लिए
+OWN_IMAGES = None  # a path, or a folder, of your own photos to classify
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
-ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
-CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
-USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("05"))
 
-# %% [markdown]
+# %% [markdown] translates="de7edc0e637c"
 # **अगर आप यहीं से शुरू कर रहे हैं**, तो [01_data](01_data.ipynb) और
 # [04_fine_tuning](04_fine_tuning.ipynb) जो सेव करती हैं, उसे अगला सेल ले आता है या
 # बना लेता है ([कैसे](../docs/course-cells.md#if-you-start-here))।
@@ -117,7 +133,7 @@ print(session.describe_runtime("05"))
 # %% tags=["course"]
 print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
-# %% [markdown]
+# %% [markdown] translates="6aa37d229032"
 # फ़ाइन-ट्यून किया हुआ मॉडल और टेस्ट सेट। मॉडल इसी स्प्लिट पर ट्रेन हुआ होना
 # चाहिए: अगर उसके बाद 01 दूसरी सेटिंग से दोबारा चली है, तो यह सेल बता देता है (तब
 # टेस्ट इमेज में वे इमेज भी हो सकती हैं जिन पर मॉडल का वैलिडेशन हुआ था)।
@@ -140,7 +156,7 @@ IMG_SIZE = split.image_size
 test_dataset = pipeline.make_dataset(split.test, IMG_SIZE, BATCH_SIZE)
 validation_dataset = pipeline.make_dataset(split.validation, IMG_SIZE, BATCH_SIZE)
 
-# %% [markdown]
+# %% [markdown] translates="a92028312506"
 # ## टेस्ट सटीकता
 
 # %%
@@ -148,7 +164,7 @@ test_loss, test_accuracy = model.evaluate(test_dataset, verbose=0)
 print(f"Test loss: {test_loss:.4f}")
 print(f"Test accuracy: {test_accuracy:.4f}")
 
-# %% [markdown]
+# %% [markdown] translates="2b9580c8cfd5"
 # ### टेस्ट सटीकता वैलिडेशन सटीकता से कम क्यों रहती है
 # दो कारण हैं। पहला, ट्रेनिंग के दौरान वैलिडेशन सेट पर *नज़र रखी गई*: एपॉक की
 # संख्या, लर्निंग रेट और `FINE_TUNE_AT` इसीलिए चुने गए (ट्यूटोरियल के लेखकों ने,
@@ -164,7 +180,7 @@ standard_error = (test_accuracy * (1 - test_accuracy) / n_test) ** 0.5
 print(f"{n_test} test images: one image = {100 / n_test:.2f} points; accuracy "
       f"{test_accuracy:.3f} +/- {standard_error:.3f} (one standard error)")
 
-# %% [markdown]
+# %% [markdown] translates="94838155fe8e"
 # ## एक बैच पर प्रेडिक्शन
 # ट्यूटोरियल का कोड। मॉडल लॉजिट (logit) देता है; सिग्मॉइड (sigmoid) लॉजिट को क्लास
 # 1 (dogs) की प्रायिकता (probability) में बदलता है, और 0.5 से ऊपर का मतलब है
@@ -176,7 +192,7 @@ print(f"{n_test} test images: one image = {100 / n_test:.2f} points; accuracy "
 image_batch, label_batch = test_dataset.as_numpy_iterator().next()
 predictions = model.predict_on_batch(image_batch).flatten()
 
-# हमारा मॉडल लॉजिट देता है, इसलिए सिग्मॉइड लगाएँ
+# Apply a sigmoid since our model returns logits
 predictions = tf.nn.sigmoid(predictions)
 predictions = tf.where(predictions < 0.5, 0, 1)
 
@@ -191,7 +207,7 @@ for i in range(min(9, len(image_batch))):
     plt.axis("off")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="1691acf8e5a9"
 # ## मॉडल ग़लती कहाँ करता है?
 # यह ट्यूटोरियल से आगे की बात है। *कन्फ़्यूज़न मैट्रिक्स (confusion matrix)*
 # (`tf.math.confusion_matrix`) हर असली क्लास के लिए गिनता है कि कौन-सी क्लास कितनी
@@ -216,7 +232,7 @@ fig = plots.plot_confusion_matrix(matrix, class_names, "Test set")
 plt.show()
 print(evaluation.format_metrics(evaluation.per_class_metrics(matrix, class_names)))
 
-# %% [markdown]
+# %% [markdown] translates="f6a0953fe1d8"
 # यही, पूरे वैलिडेशन फ़ोल्डर पर (वैलिडेशन और टेस्ट मिलाकर, असली डेटा पर 1,000
 # इमेज): इमेज ज़्यादा हैं, इसलिए अनुमान ज़्यादा स्थिर है, लेकिन ट्रेनिंग के दौरान
 # वैलिडेशन इमेज पर नज़र रखी गई थी, इसलिए यह थोड़ा आशावादी है।
@@ -230,7 +246,7 @@ fig = plots.plot_confusion_matrix(full_matrix, class_names, "Whole validation fo
 plt.show()
 print(evaluation.format_metrics(evaluation.per_class_metrics(full_matrix, class_names)))
 
-# %% [markdown]
+# %% [markdown] translates="e27a600cfd34"
 # ## ग़लतियाँ: सबसे ज़्यादा कॉन्फ़िडेंस वाली पहले
 # हर शीर्षक में: असली क्लास (`true`), प्रेडिक्ट की गई क्लास (`said`), और
 # `confidence`: अपने (ग़लत) प्रेडिक्शन पर मॉडल का कॉन्फ़िडेंस (confidence), यानी
@@ -249,7 +265,7 @@ if len(mistakes):
     fig = plots.show_images(images[mistakes[:9]], titles)
     plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="622795f01420"
 # ## आपकी अपनी इमेज
 # `predict_files` एक फ़ाइल, फ़ाइलों की सूची या एक फ़ोल्डर लेता है (JPEG, PNG,
 # ग्रेस्केल, RGBA, कोई भी साइज़) और हर फ़ाइल के लिए एक क्लास और एक प्रायिकता
@@ -272,7 +288,7 @@ results = evaluation.predict_files(model, OWN_IMAGES or demo_dir, class_names,
                                    IMG_SIZE)
 print(evaluation.format_predictions(results))
 
-# %% [markdown]
+# %% [markdown] translates="81ea6082e3fe"
 # या फ़ोटो अपलोड करें: नीचे एक फ़ाइल पिकर आता है (JupyterLab में भी और Colab पर
 # भी), और प्रेडिक्शन उसी के नीचे प्रिंट होते हैं। "Run all" इसके लिए रुकता नहीं;
 # अपलोड की गई फ़ाइलें आर्टिफ़ैक्ट फ़ोल्डर (artifacts folder) में सेव होती हैं।
@@ -281,7 +297,7 @@ print(evaluation.format_predictions(results))
 display(evaluation.make_upload_widget(model, class_names, IMG_SIZE,
                                       ARTIFACTS_DIR / "uploads"))
 
-# %% [markdown]
+# %% [markdown] translates="74dc326b98c9"
 # ## मॉडल को बाहर भेजना: `.keras` और TensorFlow Lite
 # Keras की अपनी `.keras` फ़ाइल Keras चलने वाली किसी भी जगह दोबारा लोड हो जाती है:
 # नीचे सादे `tf.keras.models.load_model` से। फ़ोन के लिए TensorFlow Lite: एक
@@ -319,7 +335,7 @@ for label, path, probs in rows:
     print(f"{label:<22}{path.stat().st_size / 1e6:>10.2f}{same:>12.1%}"
           f"{np.abs(probs - keras_probs).max():>10.4f}")
 
-# %% [markdown]
+# %% [markdown] translates="6be6e68649c0"
 # ## मॉडल देखता क्या है? Grad-CAM
 # Grad-CAM यह पूछता है: बेस के आख़िरी फ़ीचर ग्रिड (`out_relu`, यहाँ 5x5x1280) के
 # कौन-से हिस्से प्रेडिक्ट की गई क्लास का स्कोर सबसे ज़्यादा बढ़ाते हैं? यह 1280
@@ -335,7 +351,7 @@ before_base, after_base = model.layers[1:index], model.layers[index + 1:]
 print([layer.name for layer in before_base], "->", base_model.name, "->",
       [layer.name for layer in after_base])
 
-# %% [markdown]
+# %% [markdown] translates="3afc5bd063e6"
 # तीन इमेज जिन पर मॉडल सही रहा, और ज़्यादा-से-ज़्यादा तीन जिन पर ग़लत। एक
 # ग्रेडिएंट टेप (`tf.GradientTape`) बेस के आउटपुट से लॉजिट तक का फ़ॉरवर्ड पास
 # रिकॉर्ड करता है। एक ही लॉजिट होने से, प्रेडिक्ट की गई क्लास का स्कोर ख़ुद लॉजिट
@@ -353,9 +369,9 @@ with tf.GradientTape() as tape:
     preds = last_conv_layer_output
     for layer in after_base:
         preds = layer(preds, training=False)
-    class_channel = tf.abs(preds[:, 0])  # प्रेडिक्ट की गई क्लास का स्कोर
+    class_channel = tf.abs(preds[:, 0])  # the predicted class's score
 
-# %% [markdown]
+# %% [markdown] translates="45a4f7fc03d8"
 # हर फ़ीचर मैप के हिसाब से उस स्कोर का ग्रेडिएंट, 5x5 ग्रिड पर औसत लेकर, बताता है
 # कि 1280 मैप में से हर एक कितना मायने रखता है। हीटमैप (heatmap) इन मैप का वेट
 # वाला जोड़ है, जिसमें ऋणात्मक मान काटकर हटा दिए जाते हैं और बाक़ी को [0, 1] में
@@ -371,7 +387,7 @@ heatmap = tf.math.divide_no_nan(heatmap,
 assert heatmap.shape == (len(chosen), IMG_SIZE[0] // 32, IMG_SIZE[1] // 32)
 assert float(tf.reduce_min(heatmap)) >= 0 and float(tf.reduce_max(heatmap)) <= 1
 
-# %% [markdown]
+# %% [markdown] translates="51e080ee5d08"
 # इमेज के साइज़ तक फैलाकर इमेज के ऊपर रखा हुआ: लाल हिस्सों ने फ़ैसला तय किया। सही
 # "dog" वाली इमेज पर आप चाहेंगे कि कुत्ता चमके, सोफ़ा नहीं; ग़लती में अक्सर कोई
 # ग़लत चीज़ चमकती है। (शीर्षक में `ok` = सही, `WRONG` = ग़लत, `said` = मॉडल ने
@@ -384,7 +400,7 @@ titles = [f"{v}: said {class_names[predicted[i]]}" for v, i in zip(verdicts, cho
 fig = plots.show_heatmaps(images[chosen], heatmaps, titles)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] translates="bc1bd95d7d59"
 # वे संख्याएँ जो reproduce स्क्रिप्ट इकट्ठा करती है।
 
 # %%
@@ -398,7 +414,7 @@ saved = stages.save_stage(
 )
 print("saved", saved[-1].name)
 
-# %% [markdown]
+# %% [markdown] translates="66ecd2ac15b9"
 # ## हमने क्या किया, और आगे कहाँ
 # ImageNet पर ट्रेन हुए नेटवर्क को दोबारा इस्तेमाल करने के दो तरीक़े:
 #
@@ -418,7 +434,7 @@ print("saved", saved[-1].name)
 # TensorFlow Hub / Kaggle के मॉडल, और `trainable` व BatchNormalization की
 # बारीकियों के लिए Keras की गाइड "Transfer learning & fine-tuning"।
 
-# %% [markdown]
+# %% [markdown] translates="02819abc4045"
 # ## अभ्यास
 # एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
 # अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
@@ -427,7 +443,7 @@ print("saved", saved[-1].name)
 # चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
 # सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
 
-# %% [markdown]
+# %% [markdown] translates="7b21151b63a7"
 # ### अभ्यास 1 (अंदाज़ा लगाएँ): कुत्तों के लिए सख़्त थ्रेशोल्ड
 # किसी इमेज को "dog" तभी कहें जब मॉडल की प्रायिकता 0.5 की जगह 0.9 से ऊपर हो।
 # अंदाज़ा लगाएँ: dog क्लास का प्रिसिज़न और रीकॉल कैसे बदलेंगे? और cat क्लास के?
@@ -465,7 +481,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="97162e2b5b1b"
 # ### अभ्यास 2 (देखें): सबसे ज़्यादा कॉन्फ़िडेंस वाली ग़लतियाँ
 # ऊपर की सबसे ज़्यादा कॉन्फ़िडेंस वाली ग़लतियाँ देखें। क्या कोई इंसान उन्हें सही
 # पहचान लेता? उनमें क्या बात साझा है? उनकी फ़ाइलों की सूची बनाएँ, ताकि आप उन्हें
@@ -498,7 +514,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="a1814a57b6f2"
 # ### अभ्यास 3 (सोचें): वैलिडेशन सटीकता से कम टेस्ट सटीकता
 # टेस्ट सटीकता (सेव किए गए रन में 0.9375) 04 की आख़िरी वैलिडेशन सटीकता (0.9752) से
 # नीचे है। यह अंतर कितनी टेस्ट इमेज के बराबर है? क्या यह उन संयोग वाले अंतरों से
@@ -533,7 +549,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="1e6da5889d32"
 # ### अभ्यास 4 (आगे बढ़ाएँ): दो बार पूछें: इमेज से और उसकी दर्पण-छाया से
 # *टेस्ट के समय ऑगमेंटेशन* (test-time augmentation): हर टेस्ट इमेज और उसकी
 # दर्पण-छाया के लिए मॉडल के लॉजिट का औसत लें। क्या टेस्ट सटीकता बदलती है? इसकी
@@ -565,7 +581,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="d8c2098c3fa1"
 # ### अभ्यास 5 (आगे बढ़ाएँ): प्रायिकता देने वाला मॉडल
 # किसी ऐप को लॉजिट के बारे में जानना नहीं पड़ना चाहिए। ऐसा मॉडल बनाएँ जो सीधे
 # "dog" की प्रायिकता दे, उसे `probabilities` से मिलाकर जाँचें, और जाँचें कि वह

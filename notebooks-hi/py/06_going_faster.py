@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,active,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -15,29 +15,53 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] translates="3d7debcad04e"
 # # 6. और तेज़ (वैकल्पिक)
 
 # %% [markdown]
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/06_going_faster.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Google Colab में चलाएँ</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks-hi/06_going_faster.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   GitHub पर देखें</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks-hi/06_going_faster.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   नोटबुक डाउनलोड करें</a></td>
 # </table>
 
 # %% [markdown]
 # English: [06_going_faster](../notebooks/06_going_faster.ipynb)
 
-# %% [markdown]
+# %% [markdown] translates="cb98a85bbbd1"
 # लैपटॉप के CPU पर नोटबुक 03 और 04 अपना ज़्यादातर समय एक ही गणना बार-बार करने में
 # लगाती हैं: *फ़्रीज़ (frozen)* लेयर (layer) एक ही इमेज के लिए हर एपॉक (epoch) में
 # वही आउटपुट देती है। उस आउटपुट को **एक बार** निकालकर कैश (cache) कर लें, तो वही
@@ -63,23 +87,14 @@
 # *Colab पर* अगला सेल इस कोर्स का `helpers` पैकेज, इसी नोटबुक वाले वर्ज़न पर,
 # इंस्टॉल करता है; कहीं और यह कुछ नहीं करता।
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
-
-# %% [markdown]
+# %% [markdown] translates="87202f36b76d"
 # ## सेटअप
 # ट्यूटोरियल के `import`, और `helpers` पैकेज: वह कोड जो ये सारी नोटबुक साझा करती हैं।
 
@@ -101,7 +116,7 @@ from helpers import (
     stages,
 )
 
-# %% [markdown]
+# %% [markdown] translates="9e8eb759cf23"
 # ट्यूटोरियल की सेटिंग, और यह कि हर इमेज की कितनी ऑगमेंटेड कॉपी कैश हों:
 
 # %% tags=["parameters"]
@@ -112,23 +127,23 @@ INITIAL_EPOCHS = 10
 FINE_TUNE_EPOCHS = 10
 FINE_TUNE_AT = 100
 DROPOUT = 0.2
-AUGMENTED_PASSES = 1  # 1: इमेज जैसी हैं वैसी; n > 1: हर इमेज की n ऑगमेंटेड कॉपी
-WEIGHTS = "imagenet"  # या लोकल .h5 कॉपी का पाथ
+AUGMENTED_PASSES = 1  # 1: the plain images; n > 1: n augmented copies of each
+WEIGHTS = "imagenet"  # or the path of a local .h5 copy
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR, TL_WEIGHTS) wins over a value here.
-ARTIFACTS_DIR = "../artifacts"  # यहाँ हर नोटबुक वह सेव करती है जो अगली नोटबुक लोड करती है
-CATCH_UP = True  # पिछली नोटबुक का काम न मिले तो उसे ले आएँ या बना लें
-USE_DRIVE = False  # Colab पर: यह काम एक सेशन से अगले तक Google Drive में रखें
-VERBOSE = 1  # fit की प्रोग्रेस: 1 हर एपॉक का प्रोग्रेस बार, 2 हर एपॉक की एक लाइन
+ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
+CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
+USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
+VERBOSE = 1  # fit's progress: 1 a bar per epoch, 2 a line per epoch
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("06"))
 
-# %% [markdown]
+# %% [markdown] translates="eb91c6803aa1"
 # रैंडम सीड (random seed) तय हैं (नई लेयरों के शुरुआती वेट, ऑगमेंटेशन, ड्रॉपआउट और
 # शफ़ल के लिए), ताकि उसी मशीन और उन्हीं वर्ज़न पर दोबारा चलाने से वही संख्याएँ
 # मिलें।
@@ -136,7 +151,7 @@ print(session.describe_runtime("06"))
 # %%
 tf.keras.utils.set_random_seed(SEED)
 
-# %% [markdown]
+# %% [markdown] translates="5fd70c8072b8"
 # **अगर आप यहीं से शुरू कर रहे हैं**, तो अगला सेल वह स्प्लिट ले आता है या बना
 # लेता है जो [01_data](01_data.ipynb) सेव करती है
 # ([कैसे](../docs/course-cells.md#if-you-start-here))।
@@ -144,7 +159,7 @@ tf.keras.utils.set_random_seed(SEED)
 # %% tags=["course"]
 print(catchup.ensure_stage("split", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
-# %% [markdown]
+# %% [markdown] translates="5c2a44a8fa57"
 # डेटासेट और बेस मॉडल (base model), नोटबुक 03 की तरह।
 #
 # **यहाँ आ सकने वाले एरर:** `AssetError: ... does not load into MobileNetV2`
@@ -170,7 +185,7 @@ global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
 dropout = tf.keras.layers.Dropout(DROPOUT)
 prediction_layer = tf.keras.layers.Dense(1)
 
-# %% [markdown]
+# %% [markdown] translates="b5f62622b78e"
 # ट्यूटोरियल वाला मॉडल, उन्हीं लेयर ऑब्जेक्ट से बना जिन्हें तेज़ रास्ता ट्रेन करता
 # है: तेज़ रास्ता पूरा होने पर नतीजा इसी मॉडल में होता है, और इसका मूल्यांकन
 # (evaluation) नोटबुक 04 के मॉडल की तरह इमेज पर होता है।
@@ -195,7 +210,7 @@ def compile_for_logits(m, optimizer):
 
 timings = {}
 
-# %% [markdown]
+# %% [markdown] translates="c2a0fdd98b7d"
 # ## कहाँ से काटें
 # फ़ाइन-ट्यूनिंग `FINE_TUNE_AT` से ऊपर की लेयर ट्रेन करेगी; उससे नीचे सब कुछ
 # फ़्रीज़ रहता है। `split_model_at` बेस को वहीं से काटता है। नीचे वाला हिस्सा *दो*
@@ -208,7 +223,7 @@ timings = {}
 bottom, top = fast.split_model_at(base_model, FINE_TUNE_AT)
 print([tuple(t.shape) for t in bottom.outputs])
 
-# %% [markdown]
+# %% [markdown] translates="69cb94ba6045"
 # ## इमेज पर एक पास, दो कैश
 # हर इमेज डिकोड होकर फ़्रीज़ नेटवर्क से एक बार गुज़रती है। हम वह रख लेते हैं जो
 # दोनों चरणों को चाहिए: नीचे वाले हिस्से के ऐक्टिवेशन (फ़ाइन-ट्यूनिंग के लिए) और
@@ -232,7 +247,7 @@ train_acts, train_features = train_cache[:-1], train_cache[-1:]
 val_acts, val_features = val_cache[:-1], val_cache[-1:]
 print("cached MiB:", sum(a.nbytes for a in train_cache + val_cache) / 2**20)
 
-# %% [markdown]
+# %% [markdown] translates="62358e0c73ff"
 # ## चरण 1: कैश किए हुए फ़ीचर पर हेड की ट्रेनिंग
 # सिर्फ़ ड्रॉपआउट (dropout) और लॉजिट लेयर, नोटबुक 03 वाले ऑप्टिमाइज़र, लर्निंग रेट
 # (learning rate) और एपॉक के साथ। हर एपॉक एक सेकंड से भी कम लेता है।
@@ -250,7 +265,7 @@ head_history = head.fit(
 )
 timings["train_head"] = time.perf_counter() - start
 
-# %% [markdown]
+# %% [markdown] translates="5c3176fb6aaa"
 # पूरे मॉडल में अब ट्रेन किया हुआ हेड है। इमेज पर मापकर:
 
 # %%
@@ -258,7 +273,7 @@ compile_for_logits(model, tf.keras.optimizers.Adam(learning_rate=BASE_LEARNING_R
 _, fe_val_accuracy = model.evaluate(validation_dataset, verbose=0)
 print(f"validation accuracy after fast feature extraction: {fe_val_accuracy:.4f}")
 
-# %% [markdown]
+# %% [markdown] translates="5339985775af"
 # ## चरण 2: कैश किए हुए ऐक्टिवेशन पर ऊपरी हिस्से की फ़ाइन-ट्यूनिंग
 # नोटबुक 04 की तरह अनफ़्रीज़ (unfreeze) करें, BatchNormalization को इन्फ़रेंस मोड
 # (inference mode) में रखते हुए (`compat.freeze_batch_norm` 04 वाला लूप ही है):
@@ -269,10 +284,10 @@ base_model.trainable = True
 for layer in base_model.layers[:FINE_TUNE_AT]:
     layer.trainable = False
 compat.freeze_batch_norm(base_model)
-if FINE_TUNE_AT == 100:  # ट्यूटोरियल की सेटिंग
+if FINE_TUNE_AT == 100:  # the tutorial's setting
     assert len(model.trainable_variables) == 20
 
-# %% [markdown]
+# %% [markdown] translates="4e815ff384b1"
 # बेस का ऊपरी हिस्सा (नोटबुक 04 की तरह इन्फ़रेंस मोड में) और हेड, नोटबुक 04 वाले
 # ऑप्टिमाइज़र, लर्निंग रेट और एपॉक से ट्रेन होते हैं।
 
@@ -295,7 +310,7 @@ top_history = top_model.fit(
 )
 timings["fine_tune_top"] = time.perf_counter() - start
 
-# %% [markdown]
+# %% [markdown] translates="cfefc6298663"
 # ### बेस अनफ़्रीज़ होने के बाद ओवरफ़िटिंग
 # 18 लाख वेट (weight) बदलने के लिए आज़ाद हों और हर एपॉक में वही कैश की हुई इमेज
 # मिलें, तो मॉडल ट्रेनिंग सेट रटने लगता है: ट्रेनिंग सटीकता (accuracy) 1.0 की ओर
@@ -310,14 +325,14 @@ print(f"training accuracy: {h['accuracy'][0]:.3f} -> {h['accuracy'][-1]:.3f}")
 print(f"validation loss:   {h['val_loss'][0]:.3f} -> lowest {h['val_loss'][best]:.3f} "
       f"(fine-tuning epoch {best + 1}) -> {h['val_loss'][-1]:.3f}")
 
-# %% [markdown]
+# %% [markdown] translates="2cc0ce699303"
 # सेव किए गए रन में ट्रेनिंग सटीकता 0.971 से 0.999 तक गई, जबकि वैलिडेशन लॉस
 # फ़ाइन-ट्यूनिंग के दूसरे एपॉक में सबसे कम (0.050) था और आख़िर में 0.071 रहा:
 # नेटवर्क ने कैश की हुई 2,000 इमेज रट लीं। नोटबुक 04, जिसका ऑगमेंटेशन हर एपॉक में
 # हर इमेज को अलग रूप में दिखाता है, धीरे ओवरफ़िट होती है: उसका वैलिडेशन लॉस
 # फ़ाइन-ट्यूनिंग के नौवें एपॉक में सबसे कम था।
 
-# %% [markdown]
+# %% [markdown] translates="b2c26e563b34"
 # ## नतीजा, नोटबुक 04 और 05 की तरह मापकर
 # पूरा मॉडल फ़ाइन-ट्यून की हुई लेयर साझा करता है; उसका मूल्यांकन इमेज पर होता है।
 
@@ -332,7 +347,7 @@ print(f"{'total':<16}{total:8.1f} s")
 print(f"validation accuracy after fast fine-tuning: {val_accuracy:.4f}")
 print(f"test accuracy: {test_accuracy:.4f}")
 
-# %% [markdown]
+# %% [markdown] translates="f0b09a29c033"
 # वे संख्याएँ जो benchmark और reproduce स्क्रिप्ट इकट्ठा करती हैं।
 
 # %%
@@ -345,7 +360,7 @@ saved = stages.save_stage(
 )
 print("saved", saved[-1].name)
 
-# %% [markdown]
+# %% [markdown] translates="02819abc4045"
 # ## अभ्यास
 # एक पैरामीटर बदलकर उसके असर का अंदाज़ा लगाने से लेकर कोड को आगे बढ़ाने तक। हर
 # अभ्यास (exercise) के साथ एक **संकेत (hint)** और एक पूरा समझाया हुआ **हल
@@ -354,7 +369,7 @@ print("saved", saved[-1].name)
 # चुकी हो (पहले Run All): उसे आख़िर में एक नए सेल में पेस्ट करें। वह इस नोटबुक की
 # सेव की हुई किसी चीज़ के ऊपर कुछ नहीं लिखता।
 
-# %% [markdown]
+# %% [markdown] translates="3cc57770f0b8"
 # ### अभ्यास 1 (अंदाज़ा लगाएँ): तीन ऑगमेंटेड कॉपी
 # `AUGMENTED_PASSES = 3` रखें। अंदाज़ा लगाएँ कि अब कैश करने में क्या लगेगा (समय और
 # मेमोरी), फ़ाइन-ट्यूनिंग का एक एपॉक कितना लेगा, और क्या वैलिडेशन सटीकता और ऊपर
@@ -393,7 +408,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="7f0729802cb1"
 # ### अभ्यास 2 (मापें): समय कहाँ जाता है
 # `timings["cache"]` (हर इमेज का पूरे बेस से एक फ़ॉरवर्ड पास) की तुलना
 # `fine_tune_top` के एक एपॉक (ऊपरी लेयर, आगे और पीछे दोनों) से करें। फिर अंदाज़ा
@@ -435,7 +450,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="7c4dd4064d78"
 # ### अभ्यास 3 (परखें): वही लेयर
 # तेज़ रास्ता उन्हीं लेयर ऑब्जेक्ट को ट्रेन करता है जिनसे पूरा `model` बना है। इसे
 # जाँचें: `model` (इमेज से) और `top_model` (कैश किए ऐक्टिवेशन से) हर वैलिडेशन इमेज
@@ -473,7 +488,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] translates="8700123f5ae5"
 # ### अभ्यास 4 (आगे बढ़ाएँ): सेकंडों में दूसरा हेड आज़माएँ
 # फ़ीचर कैश हों तो हेड के प्रयोग सेकंडों में हो जाते हैं। `train_features` पर एक
 # छिपी लेयर (`Dense(64, activation="relu")`) वाला हेड `INITIAL_EPOCHS` एपॉक ट्रेन

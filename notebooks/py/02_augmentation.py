@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,jupyter,cellView,-all
+#     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
@@ -22,15 +22,39 @@
 # <table class="tfo-notebook-buttons" align="left">
 #   <td><a target="_blank" href=
 #   "https://colab.research.google.com/github/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/02_augmentation.ipynb">
-#   <img src="https://www.tensorflow.org/images/colab_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUAAADtcwr7rgD0cgP8rQD/
+# +QD5rAD/AADpcQnpcQn6rQCvXwBEchvPAAAADHRSTlMA9vYLEQKiAaRgZANdnNQoAAABNklEQVR4
+# 2rWOMUsCYQBA333f2V3Q0NGgVNhxNSZ8cEEEDmdWkBAehDQ0aEHNQkNDQ9ZUm4uQS4hIQ5M0NzU1
+# REjQZmG0RBCJhCQiNRTRH/CNb3g86AMSMGLO5CN77dG16x/pAYsSkFkAUnrivIJyi0UlQSPQLecg
+# XjHBCFHT8Nt1gHQeEM2eFkjeAvAOwATi6+I3iwE8GyIahcNTW9jmSQsGbgQ2YsO9Gr8LrkZsPhUz
+# jpPxUTIrkYOWpUQN4k3uVwoR9ARkBFCGbrXrQRUQPqwPk0oZBTpZKOFtOlP6AijcWdOyZlFlx/FY
+# 2jJHkAdWSGqBWB3duySd3+3kEfOa1ML/1vdLGn6r8SfM157k4SnZABF+A8aCL4Cvn21XYO7oWEkA
+# AgqQOwAKNEDGhj6m8y45fZn+8A1nS0xnxi7yOwAAAABJRU5ErkJggg==">
 #   Run in Google Colab</a></td>
 #   <td><a target="_blank" href=
 #   "https://github.com/tl-course/transfer-learning-course/blob/v1.1.0/notebooks/02_augmentation.ipynb">
-#   <img src="https://www.tensorflow.org/images/GitHub-Mark-32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEUjKC4FBwf5+fkkKS8kKTCb
+# naBZXWIAAFwMWlpRUVF7foF/goVjbSp7AAAADHRSTlP7A/6fVf/+AgYG//8NrahyAAABK0lEQVR4
+# 2lXRsWoUYRTF8d93ZzJGFJxBITaBJaBYWMyCvUlhHwQbC8kj5BG2TBnfIE/gMyz24hZWAWHKFC4b
+# EYybZHYtZjJJbnf/93z3no+TKkNNJggUsp3FYqeeHCJViDkYN70i63rf6x68vlnyFakqrufD2lQK
+# l9u3d6Jg6xkbJ1Dss/dZVbLxAt6PSM9z9ZT25dvfj6dYL1O1IEZg1VBF5l6NYn0fzOJOU0C0OOjA
+# Wm/d+a0qu/ukHRT7/XQA0/5raLNHF/x4Aq7PSZFw1Sl2UUcLDeQnKEON1THZaef0sOnvJMilrfYX
+# H9qZ/BTj3axYvzrz76zPYjkLGmqDkyDVvjQdKA9kD/lzIZVibvz3m8Cnp1aQNx+7bIvLmOPNTzdh
+# s3lVvzt6sMR/BplK4/Ii/50AAAAASUVORK5CYII=">
 #   View on GitHub</a></td>
 #   <td><a href=
 #   "https://raw.githubusercontent.com/tl-course/transfer-learning-course/v1.1.0/notebooks/02_augmentation.ipynb">
-#   <img src="https://www.tensorflow.org/images/download_logo_32px.png" />
+#   <img width="32" height="32" alt="" src="data:image/png;base64,
+# iVBORw0KGgoAAAANSUhEUgAAACAAAAAgBAMAAACBVGfHAAAAJFBMVEVeYGlfY2ddYWdiZmsAAH//
+# //8AAABjZ21eYmdVVVV+fn5eYmcZtVHgAAAADHRSTlMUh1TZAgEA/fkDA7t8Tnn/AAABFklEQVR4
+# 2rWRPUsDQRRFz0w2ClHICv6ANDaBQBoNaGHCipVF1FYhoKS1FKxS2NttsRaJqLUWlkK2CHbCgqB/
+# wCoImWqRuHEtZvYDsfUVA+/A3HfffaILgOXiBgAIDbKy9Pt5Xy7WbQCpebyyZ7fJAdFa7pEHcaoh
+# f2n+JwgBVA7MCSBIQcHx+nDmVQd6Wyt829V2+z0fCdGamkwgVmPH119eNsQSiPJtzWjMtu4AxvtB
+# MmW0riAetswU7yZa3YSP12jqNZFMG93Cw46KZ0f+9WmnLqEtqRwOlVujSMU4jbaDr+MgS71RCi/P
+# 3wedBHw/AU0eD6QBC1dm9fkTDRaT6wljTCXhxAosqJbSuMIL+69jOyprn/kB4LBNPyaK8vsAAAAA
+# SUVORK5CYII=">
 #   Download notebook</a></td>
 # </table>
 
@@ -46,21 +70,12 @@
 # *On Colab*, the next cell installs this course's `helpers` at this
 # notebook's version; anywhere else it does nothing.
 
-# %%
-# Colab: install this course at this notebook's version (elsewhere: nothing).
-import sys
-
-if "google.colab" in sys.modules:
-    import os
-    import subprocess
-
-    source = os.environ.get("TL_COURSE_SOURCE",
-                            "git+https://github.com/tl-course/transfer-learning-course")
-    package = f"{source}@v1.1.0"
-    # --no-deps: Colab's own TensorFlow, Keras and numpy are kept as they are.
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    package], check=True)
-    print("installed the course's helpers from", package)
+# %% active="ipynb" cellView="form" jupyter={"source_hidden": true} tags=["course"]
+# # @title Colab: install this course's helpers (elsewhere this cell does nothing)
+# import sys
+#
+# if "google.colab" in sys.modules:  # --no-deps keeps Colab's TensorFlow and Keras
+#     %pip install --quiet --no-deps git+https://github.com/tl-course/transfer-learning-course@v1.1.0
 
 # %% [markdown]
 # ## Setup
@@ -81,14 +96,14 @@ BATCH_SIZE = 32
 SEED = 123
 ROTATION = 0.2  # fraction of a full turn: up to +/- 72 degrees
 
-# %% tags=["course", "switches"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course", "switches"]
 # Course switches (the tutorial has none; docs/course-cells.md explains each). An
 # environment variable TL_<NAME> (TL_ARTIFACTS_DIR) wins over a value here.
 ARTIFACTS_DIR = "../artifacts"  # where each notebook saves what the next one loads
 CATCH_UP = True  # an earlier notebook's work is missing: fetch or make it
 USE_DRIVE = False  # on Colab: keep that work in Google Drive between sessions
 
-# %% tags=["course"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["course"]
 session.setup_notebook()  # the course's own errors as one readable line
 ARTIFACTS_DIR = artifacts.get_artifacts_dir(ARTIFACTS_DIR)
 print(session.describe_runtime("02"))
