@@ -155,3 +155,15 @@ def peak_memory_mib() -> float | None:
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def describe_path(path: str | os.PathLike) -> str:
+    """``path`` as a message shows it: relative to the current folder (the
+    notebook's) when it lies in that folder's parent, the project (so a stored
+    output shows ``../artifacts``, never the author's machine), else as given."""
+    path, here = Path(path), Path.cwd()
+    try:
+        inside = path.resolve().is_relative_to(here.parent.resolve())
+        return os.path.relpath(path, here) if inside else str(path)
+    except (OSError, ValueError):  # another drive on Windows
+        return str(path)

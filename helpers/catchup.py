@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from . import assets, checks, fast, pipeline, splits, stages
-from .artifacts import load_json, load_model, require_artifact
+from .artifacts import describe_path, load_json, load_model, require_artifact
 from .errors import ArtifactMismatchError, SplitImagesMissingError
 from .mirror import MirrorCheckpoints, take_from_mirror
 from .persist import copy_from_persist_dir, get_persist_dir, save_to_persist_dir
@@ -90,7 +90,7 @@ def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
         elif stages.has_stage(persist_dir, name):
             copy_from_persist_dir(persist_dir, name, artifacts_dir)
             done.append(f"{stages.get_stage(name).notebook}: copied its files from "
-                        f"{persist_dir}")
+                        f"{describe_path(persist_dir)}")
         else:
             taken, note = (take_from_mirror(artifacts_dir, name, mirror)
                            if on_mirror(name)
@@ -115,7 +115,7 @@ def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
             save_to_persist_dir(artifacts_dir, name, persist_dir)
     done = [line for line in done if line]
     return "\n".join(done) or (f"found what {stages.get_stage(stage).notebook} "
-                               f"saved in {artifacts_dir}")
+                               f"saved in {describe_path(artifacts_dir)}")
 
 
 def _make_now(artifacts_dir: Path, stage: str, persist_dir, catch_up: bool,
@@ -149,7 +149,7 @@ def rebase_split(artifacts_dir, progress: bool = True) -> str:
                               settings["test_fraction"], settings["seed"])
     if split.id != saved["id"]:
         raise ArtifactMismatchError(
-            f"The split in {artifacts_dir} (id {saved['id']}) lists images that "
+            f"The split in {describe_path(artifacts_dir)} (id {saved['id']}) lists images that "
             f"are not on this machine, and the dataset here splits differently "
             f"(id {split.id}): it is another dataset. Run 01_data on this one.")
     splits.save_split(split, artifacts_dir)

@@ -173,3 +173,17 @@ def test_only_stages_spells_the_file_names_in_the_code_and_tests():
 
 def test_only_stages_spells_the_file_names_in_the_notebooks():
     assert find_spellings(["notebooks/py", "notebooks-hi/py"]) == []
+
+
+def test_messages_show_project_paths_relative_to_the_notebook(tmp_path, monkeypatch):
+    """A stored output prints ../artifacts, never the author's absolute path; a
+    folder outside the project is shown as it is."""
+    from helpers.artifacts import describe_path
+
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    monkeypatch.chdir(project / "notebooks")
+    assert describe_path(project / "artifacts") == "../artifacts"
+    assert describe_path(project / "notebooks" / "x") == "x"
+    elsewhere = tmp_path / "elsewhere"
+    assert describe_path(elsewhere) == str(elsewhere)
