@@ -149,8 +149,8 @@ def rebase_split(artifacts_dir, progress: bool = True) -> str:
                               settings["test_fraction"], settings["seed"])
     if split.id != saved["id"]:
         raise ArtifactMismatchError(
-            f"The split in {describe_path(artifacts_dir)} (id {saved['id']}) lists images that "
-            f"are not on this machine, and the dataset here splits differently "
+            f"The split in {describe_path(artifacts_dir)} (id {saved['id']}) lists "
+            f"images that are not on this machine, and the dataset here splits differently "
             f"(id {split.id}): it is another dataset. Run 01_data on this one.")
     splits.save_split(split, artifacts_dir)
     return (f"01_data: the split's images were not on this machine; got the "
