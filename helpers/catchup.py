@@ -150,8 +150,9 @@ def rebase_split(artifacts_dir, progress: bool = True) -> str:
     if split.id != saved["id"]:
         raise ArtifactMismatchError(
             f"The split in {describe_path(artifacts_dir)} (id {saved['id']}) lists "
-            f"images that are not on this machine, and the dataset here splits differently "
-            f"(id {split.id}): it is another dataset. Run 01_data on this one.")
+            f"images that are not on this machine, and the dataset here splits "
+            f"differently (id {split.id}): it is another dataset. Run 01_data on "
+            "this one.")
     splits.save_split(split, artifacts_dir)
     return (f"01_data: the split's images were not on this machine; got the "
             f"dataset and made the same split again (id {split.id})")
