@@ -33,6 +33,8 @@ from pathlib import Path
 
 import nbrun
 
+ROOT = Path(__file__).resolve().parents[1]
+
 COURSE = "course"
 #: The lessons: their plumbing must stay small and out of the way.
 LESSONS = ("01", "02", "03", "04", "05")
@@ -170,6 +172,14 @@ def table(counts: list[Count]) -> str:
     return "\n".join(rows)
 
 
+README_START, README_END = "<!-- plumbing-table -->", "<!-- /plumbing-table -->"
+
+
+def indent(text: str) -> str:
+    """A code block in markdown: each line indented four spaces."""
+    return "\n".join("    " + line for line in text.splitlines())
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
@@ -177,7 +187,10 @@ def main(argv=None) -> int:
     parser.add_argument("--edition", choices=[*sorted(nbrun.EDITIONS), "all"],
                         default="en", help="en: notebooks/, hi: notebooks-hi/")
     parser.add_argument("--check", action="store_true",
-                        help="exit 1 if a notebook breaks the rules above")
+                        help="exit 1 if a notebook breaks the rules above, or if "
+                        "README.md's table is not this run's")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the English notebooks' table into README.md")
     args = parser.parse_args(argv)
     paths = args.notebooks or [
         path for edition in (sorted(nbrun.EDITIONS) if args.edition == "all"
@@ -185,9 +198,22 @@ def main(argv=None) -> int:
         for path in nbrun.notebook_paths(folder=nbrun.EDITIONS[edition])]
     counts = [count(read(path), path.stem, path.parent.name) for path in paths]
     print(table(counts))
+    english = [count(read(p), p.stem, p.parent.name)
+               for p in nbrun.notebook_paths(folder=nbrun.EDITIONS["en"])]
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END)
+    current = text[:start] + README_START + "\n" + indent(table(english)) + "\n" + (
+        text[end:])
+    if args.readme and current != text:
+        readme.write_text(current, encoding="utf-8")
+        print("updated README.md")
     if not args.check:
         return 0
     found = [problem for c in counts for problem in problems(c)]
+    if current != text:
+        found.append("README.md's plumbing table is not current: run "
+                     "`python scripts/plumbing.py --readme`")
     for problem in found:
         print("FAIL", problem)
     return 1 if found else 0
