@@ -444,6 +444,9 @@ run = training.ResumableRun(  # backups and the epoch log, as in 03
 )
 print(run.message)
 
+# %% [markdown]
+# The tutorial's `fit`, with the class weights, plus `callbacks=run.callbacks`:
+
 # %%
 history = model.fit(
     train_dataset,
@@ -539,6 +542,9 @@ run_fine = training.ResumableRun(
     batch_size=BATCH_SIZE, seed=SEED, started_from=hist,
 )
 print(run_fine.message)
+
+# %% [markdown]
+# 04's `fit`, with the class weights:
 
 # %%
 history_fine = model.fit(

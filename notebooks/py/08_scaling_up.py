@@ -599,6 +599,9 @@ assert model_parts.count_params(model.trainable_variables) == 1281
 run = training.ResumableRun(ARTIFACTS_DIR, "scaling_up", model, split.id,
                             epochs=INITIAL_EPOCHS, verbose=VERBOSE, backup=False)
 
+# %% [markdown]
+# 03's `fit`, on the strategy's datasets:
+
 # %%
 history = model.fit(
     train_dataset,
