@@ -24,7 +24,7 @@ Every private name of a library the course uses is used here, and only here,
 each in one small function: ``keras.src.backend.config.keras_home``
 (``find_keras_models_dir``), ``Layer._inbound_nodes`` (``get_first_call``) and
 IPython's ``InteractiveShell._showtraceback`` (``show_error_without_stack``).
-tests/test_compat.py checks that the installed Keras and IPython still have
+tests/unit/test_compat.py checks that the installed Keras and IPython still have
 them, under whichever pins (requirements.txt, requirements-colab.txt) run it.
 """
 
@@ -72,7 +72,7 @@ def patch_multi_worker_reduce(strategy):
     return strategy
 
 
-# Private library names, each used here only (tests/test_compat.py checks that
+# Private library names, each used here only (tests/unit/test_compat.py checks that
 # the installed Keras and IPython still have them).
 
 

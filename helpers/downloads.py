@@ -3,7 +3,7 @@
 Used by ``assets`` for the dataset and the weights (01_data, 03). Why not
 ``keras.utils.get_file``: it writes straight into the cache under the final name
 (a killed download leaves a file the next run trusts unless a hash is known:
-tests/test_why_not_get_file.py shows it), it knows one origin, and its
+tests/unit/test_downloads.py shows it), it knows one origin, and its
 ``urlretrieve`` has no timeout, so a server that stalls is waited for without
 end. Here a
 download goes to a temporary name, is checked, and only then renamed into place;

@@ -36,7 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-#: The language editions: the same code cells (tests/test_hindi.py), other prose.
+#: The language editions: the same code cells, other prose
+#: (tests/static/test_editions.py).
 EDITIONS = {"en": NOTEBOOKS, "hi": ROOT / "notebooks-hi"}
 INJECTED = "injected-parameters"
 #: The tag of the solution cells appended to the smoke copies.

@@ -29,6 +29,12 @@ def server(tmp_path):
         yield root, url
 
 
+@pytest.fixture
+def small_dataset(tmp_path):
+    """A dataset of 3 train and 2 validation images per class, to zip and serve."""
+    return synthetic.make_dataset(tmp_path / "src", n_train=3, n_validation=2)
+
+
 @pytest.fixture(scope="session")
 def dataset_dir(tmp_path_factory):
     return synthetic.make_dataset(tmp_path_factory.mktemp("ds") / "cats_and_dogs")
@@ -38,6 +44,17 @@ def dataset_dir(tmp_path_factory):
 def weights_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("weights") / "random_mobilenet_v2_no_top.h5"
     return synthetic.write_weights(path)
+
+
+@pytest.fixture
+def base(weights_file):
+    """A fresh MobileNetV2 base (random weights) per test: tests that unfreeze
+    layers cannot leak into others."""
+    import tensorflow as tf
+
+    return tf.keras.applications.MobileNetV2(
+        input_shape=(160, 160, 3), include_top=False, weights=str(weights_file)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""What several test files need: a loopback web server for a folder, and a
-notebook run that stops at its first error."""
+"""What several test files need: a loopback web server for a folder, what the
+dataset cache holds, and a notebook run that stops at its first error."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ def serve_folder(root: Path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def cache_entries() -> list[str]:
+    """Everything in the dataset cache (hidden temporaries included)."""
+    from helpers import assets
+
+    cache = assets.get_cache_dir() / "datasets"
+    return sorted(p.name for p in cache.iterdir()) if cache.exists() else []
 
 
 def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None,

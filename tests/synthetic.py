@@ -1,9 +1,14 @@
-"""Small generated data for the tests: never the real dataset or weights."""
+"""Small generated data for the tests: never the real dataset or weights.
+
+Images, datasets and their zips, random weights, a tiny model, and files that are
+not regular files: what several test files make.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +45,7 @@ def make_dataset(root: Path, n_train: int = 40, n_validation: int = 40,
     return root
 
 
-#: Three classes for notebook 07 and tests/test_multiclass.py, imbalanced 4:2:1
+#: Three classes for notebook 07 and tests/unit/test_multiclass.py, imbalanced 4:2:1
 #: in train so that class weights matter (0.583, 1.167 and 2.333).
 MULTICLASS_COUNTS = {
     "train": {"hats": 24, "pants": 12, "shoes": 6},
@@ -71,6 +76,26 @@ def make_multiclass_dataset(root: Path, counts: dict | None = None,
     return root
 
 
+def zip_folder(folder: Path, zip_path: Path, prefix: str | None = None) -> Path:
+    """``folder``'s files zipped under ``prefix/`` (default: the published
+    dataset's top folder, as in its zip)."""
+    if prefix is None:
+        from helpers import assets
+
+        prefix = assets.DATASET_NAME
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{prefix}/{path.relative_to(folder)}")
+    return zip_path
+
+
+def random_images(n: int = 4, seed: int = 0) -> np.ndarray:
+    """``n`` images of 160x160 RGB, values uniform in [0, 255), float32."""
+    return np.random.default_rng(seed).uniform(0, 255, (n, 160, 160, 3)).astype(
+        "float32")
+
+
 def write_weights(path: Path, alpha: float = 1.0, size: int = 160) -> Path:
     """Randomly initialised MobileNetV2 no_top weights, in the same legacy HDF5
     layout as Keras' downloadable ``..._no_top.h5`` files."""
@@ -84,6 +109,39 @@ def write_weights(path: Path, alpha: float = 1.0, size: int = 160) -> Path:
     with h5py.File(path, "w") as f:
         legacy_h5_format.save_weights_to_hdf5_group(f, model)
     return path
+
+
+def make_small_model(units: int):
+    """A compiled model of two Dense layers on 4 inputs, the same every call:
+    for tests of saving, loading and resuming, where any model will do."""
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(units),
+                                 tf.keras.layers.Dense(1)])
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.05),
+                  loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+                  run_eagerly=True)  # no tracing: faster for 32 samples
+    return model
+
+
+def cut_file(path: Path) -> None:
+    """Keep the first half of a file: what a killed write leaves."""
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def add_irregular_files(folder: Path) -> Path:
+    """A named pipe, a broken and a looping symbolic link in ``folder``; returns
+    the pipe (skips the test where there are no named pipes)."""
+    if not hasattr(os, "mkfifo"):
+        import pytest
+
+        pytest.skip("no named pipes here (Windows)")
+    fifo = folder / "pipe.jpg"
+    os.mkfifo(fifo)
+    (folder / "broken.jpg").symlink_to(folder / "gone.jpg")
+    (folder / "loop.jpg").symlink_to(folder / "loop.jpg")
+    return fifo
 
 
 class PipeWatch:

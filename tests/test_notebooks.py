@@ -1,11 +1,11 @@
-"""The notebooks as a whole: pairs in sync, JupyterLab serves them, they fail
-clearly when run out of order or offline, and the environment files agree."""
+"""The notebooks run: JupyterLab serves them, and they fail clearly when run out
+of order or offline. (Their format, read without running them, is
+tests/static/test_notebook_format.py.)"""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -15,93 +15,12 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-import nbrun
 import pytest
 import synthetic
 from harness import execute, output_text, serve_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-def test_there_are_paired_notebooks():
-    assert [p.stem for p in NOTEBOOKS] == [
-        "01_data", "02_augmentation", "03_feature_extraction", "04_fine_tuning",
-        "05_evaluation", "06_going_faster", "07_your_own_data", "08_scaling_up",
-    ]
-
-
-@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_and_py_pair_agree(ipynb):
-    import jupytext
-
-    py = ipynb.parent / "py" / (ipynb.stem + ".py")
-    assert py.exists(), f"{py.name} is missing: run `make sync`"
-    a, b = jupytext.read(ipynb), jupytext.read(py)
-    cells = lambda nb: [(c.cell_type, c.source.strip(),  # noqa: E731
-                         c.metadata.get("tags", [])) for c in nb.cells]
-    assert cells(a) == cells(b), f"{ipynb.name} and {py.name} differ: run `make sync`"
-    tags = [c.metadata.get("tags", []) for c in a.cells]
-    assert sum("parameters" in t for t in tags) == 1, "one tagged parameters cell"
-    assert a.cells[0].cell_type == "markdown" and a.cells[0].source.startswith("# ")
-
-
-@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_code_cell_follows_prose(ipynb):
-    """A sentence of prose before each code cell (excepted: the parameters cell,
-    which the setup section introduces, and the course's own cells, tagged
-    ``course``: collapsed, or one call explained in docs/course-cells.md)."""
-    import jupytext
-
-    nb = jupytext.read(ipynb)
-    orphans = [
-        cell.source.splitlines()[0]
-        for before, cell in zip(nb.cells, nb.cells[1:])
-        if cell.cell_type == "code" and before.cell_type != "markdown"
-        and not {"parameters", "course"} & set(cell.metadata.get("tags", []))
-    ]
-    assert not orphans, f"code cells without prose before them: {orphans}"
-
-
-@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_badges_point_at_the_notebook_they_sit_in(ipynb):
-    """Run in Colab, View on GitHub, Download: right after the title, each link
-    naming this notebook at the tag of this version, from pyproject.toml."""
-    import nbformat
-    from badges import BADGE_MARK, read_config
-
-    repository, ref = read_config()
-    nb = nbformat.read(ipynb, as_version=4)
-    assert nb.cells[1].cell_type == "markdown"
-    assert nb.cells[1].source.startswith(BADGE_MARK), "run `make badges`"
-    links = re.findall(r'"(https://[^"]+)"', nb.cells[1].source)
-    links = [u for u in links if not u.endswith(".png")]
-    slug = repository.removeprefix("https://github.com/")
-    assert links == [
-        f"https://colab.research.google.com/github/{slug}/blob/{ref}/notebooks/"
-        f"{ipynb.name}",
-        f"{repository}/blob/{ref}/notebooks/{ipynb.name}",
-        f"https://raw.githubusercontent.com/{slug}/{ref}/notebooks/{ipynb.name}",
-    ]
-
-
-def test_environment_yml_matches_requirements():
-    import yaml
-
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    reqs = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
-
-    def normalise(items):
-        return sorted(i.lower().replace("_", "-") for i in items)
-
-    assert normalise(pip_section) == normalise(reqs)
-    pinned = re.compile(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*")
-    assert all(pinned.fullmatch(r) for r in reqs), "pin every requirement with =="
-    python = [d for d in env["dependencies"] if isinstance(d, str) and
-              d.startswith("python")]
-    assert python == ["python=3.11"]
 
 
 def free_port() -> int:
@@ -212,32 +131,6 @@ def test_05_tests_on_the_split_of_01_whatever_its_own_batch_size(tmp_path,
     assert "trained on another split" in error.evalue
     assert "Re-run 04_fine_tuning" in error.evalue
     assert len(error.traceback) == 1
-
-
-def test_only_01_holds_the_split_settings():
-    """02-06 and 08 take the image size and the test set from split.json: none of
-    them has a setting that could re-split the data. (07 stands alone, on the
-    learner's own folder, and splits that folder itself.)"""
-    import nbformat
-
-    for path in NOTEBOOKS:
-        names = nbrun.parameter_names(nbformat.read(path, as_version=4))
-        if path.stem in ("01_data", "07_your_own_data"):
-            assert {"BATCH_SIZE", "TEST_FRACTION", "SEED", "IMG_SIZE"} <= names
-        else:
-            assert not names & {"TEST_FRACTION", "IMG_SIZE"}, path.name
-
-
-@pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_no_smoke_switches_or_nbval_comments_in_the_lesson(ipynb):
-    import jupytext
-    from badges import SETUP_MARK
-
-    nb = jupytext.read(ipynb.parent / "py" / (ipynb.stem + ".py"))
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
-                     and not c.source.startswith(SETUP_MARK))
-    for plumbing in ("TL_SMOKE", "NBVAL", "TL_VERBOSE", "google.colab"):
-        assert plumbing not in code, f"{plumbing} in {ipynb.name}"
 
 
 def test_offline_first_notebook_gives_an_actionable_message(tmp_path):

@@ -12,7 +12,7 @@ import nbformat
 import nbrun
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The course's notebooks, each ending with exercises.
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-8]_*.ipynb"))
 HINT = re.compile(r"<details>\s*<summary>\s*Hint\s*</summary>\n\n.*?\n\n</details>",

@@ -75,7 +75,7 @@ PRIVATE_USE = (r"keras\.src|tensorflow\.python|tf\.python|pip\._vendor"
 def test_no_private_library_name_outside_compat():
     import re
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     found = []
     for folder in ("helpers", "scripts"):
         for path in sorted((root / folder).glob("*.py")):
@@ -86,3 +86,17 @@ def test_no_private_library_name_outside_compat():
                 if re.search(PRIVATE_USE, code):
                     found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert found == [], "\n".join(found)
+
+
+def test_patched_reduce_reduces_a_tuple_and_a_scalar_with_an_axis():
+    """What Keras 3's fit asks of the strategy, on one device, where the patch
+    must not change any result. (Two workers: tests/system/test_distribute.py.)"""
+    import tensorflow as tf
+
+    strategy = compat.patch_multi_worker_reduce(
+        tf.distribute.OneDeviceStrategy("/cpu:0"))
+    batch = (tf.ones((4, 2)), tf.range(4))
+    reduced = strategy.reduce("MEAN", batch, axis=None)
+    assert [tuple(t.shape) for t in reduced] == [(4, 2), (4,)]
+    assert float(strategy.reduce("MEAN", tf.constant(3.0), axis=0)) == 3.0
+    assert float(strategy.reduce("SUM", tf.constant([1.0, 2.0]), axis=0)) == 3.0

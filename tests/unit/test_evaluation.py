@@ -1,11 +1,17 @@
-"""Evaluation: confusion matrix, own images, TFLite export, Grad-CAM."""
+"""helpers/evaluation.py (05_evaluation): the confusion matrix, mistakes ranked,
+predictions on the pipeline's images and on your own files (any format, a bad
+file, files that are not regular files, never opened), uploads, and the TFLite
+export agreeing with Keras."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 import synthetic
 from PIL import Image
+from synthetic import add_irregular_files
 
 from helpers import checks, evaluation, pipeline
 
@@ -128,3 +134,27 @@ def test_uploads_are_read_in_both_widget_versions_and_stay_in_their_folder(
     out = capsys.readouterr().out
     assert "cat.jpg" in out and ("cats (" in out or "dogs (" in out)
     assert "escape.jpg" in out and "error:" in out
+
+
+def test_own_images_that_are_not_regular_files_are_not_opened(tmp_path):
+    fifo = add_irregular_files(tmp_path)
+    synthetic.write_image(tmp_path / "ok.jpg", "cats", np.random.default_rng(0))
+
+    def model(images, training=False):
+        return np.zeros((len(images), 1))
+
+    watch = synthetic.PipeWatch(fifo)
+    try:
+        by_folder = evaluation.predict_files(model, tmp_path, ("c", "d"))
+        by_path = evaluation.predict_files(model, [fifo, tmp_path / "broken.jpg"],
+                                           ("c", "d"))
+    finally:
+        watch.stop()
+    assert not watch.opened
+    errors = {Path(r["path"]).name: r["error"] for r in by_folder + by_path}
+    assert errors["pipe.jpg"] == "a named pipe (FIFO), not a regular file"
+    assert errors["broken.jpg"] == "a broken symbolic link"
+    assert errors["loop.jpg"].startswith("cannot be looked at")
+    assert errors["ok.jpg"] is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "broken.jpg", "loop.jpg", "ok.jpg", "pipe.jpg"]

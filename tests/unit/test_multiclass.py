@@ -127,21 +127,6 @@ def test_balanced_classes_get_weight_one_and_an_empty_class_is_refused():
         training.compute_class_weights([0, 0, 1], 3)
 
 
-def test_cache_only_what_fits_in_a_fraction_of_free_memory():
-    n_bytes = pipeline.estimate_decoded_bytes(1481, (160, 160))
-    assert n_bytes == 1481 * 160 * 160 * 3 * 4
-    cache, why = pipeline.decide_cache(n_bytes, 8 * 2**30)
-    assert cache and "cache in memory" in why
-    cache, why = pipeline.decide_cache(n_bytes, 1 * 2**30)  # 434 MiB >= 256 MiB
-    assert not cache and "stream from the files" in why
-    assert pipeline.decide_cache(100, 400, fraction=0.25)[0] is False  # not under
-    assert pipeline.decide_cache(99, 400, fraction=0.25)[0] is True
-    cache, why = pipeline.decide_cache(n_bytes, None)
-    assert not cache and "unknown" in why
-    available = pipeline.read_available_memory()
-    assert available is None or available > 0
-
-
 # -- the N-logit head ---------------------------------------------------------
 
 def test_the_n_class_head_trains_on_three_classes(report, small_model):

@@ -20,7 +20,7 @@ from helpers import (
     settings,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = sorted(settings.SETTINGS)
 
 
@@ -52,7 +52,7 @@ READ = re.compile(r"(?:environ\.get\(|environ\[|getenv\(|resolve\(|"
 def test_every_tl_variable_the_code_reads_is_a_setting():
     read = set()
     for folder in ("helpers", "scripts", "tests"):
-        for path in (ROOT / folder).glob("*.py"):
+        for path in (ROOT / folder).glob("**/*.py"):
             read |= set(READ.findall(path.read_text()))
     assert {"TL_WEIGHTS", "TL_CHROMIUM"} <= read  # the search finds them
     read -= {"TL_NO_SUCH_THING"}  # this file's own example

@@ -1,4 +1,6 @@
-"""The split: decided once in 01, saved, loaded unchanged by every later notebook."""
+"""helpers/splits.py: the split, decided once in 01, saved, loaded unchanged by
+every later notebook; the test set carved out of validation as the tutorial
+does, the same every time."""
 
 from __future__ import annotations
 
@@ -74,3 +76,15 @@ def test_model_from_another_split_is_refused(report):
     with pytest.raises(errors.ArtifactMismatchError,
                        match="another split.*Re-run 04_fine_tuning"):
         stages.check_same_split({"split_id": split.id}, other, "04_fine_tuning")
+
+
+def test_carve_matches_the_tutorial_counts_and_is_disjoint():
+    files = checks.ImageFiles(tuple(f"v{i}.jpg" for i in range(1000)),
+                            tuple(i % 2 for i in range(1000)), ("cats", "dogs"))
+    validation, test = splits.carve_test_files(files)
+    assert (len(validation), len(test)) == (808, 192)
+    assert set(validation.paths).isdisjoint(test.paths)
+    assert set(validation.paths) | set(test.paths) == set(files.paths)
+    assert splits.carve_test_files(files) == (validation, test)  # same every time
+    other = splits.carve_test_files(files, seed=7)[1]
+    assert set(other.paths) != set(test.paths)

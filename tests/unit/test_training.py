@@ -1,0 +1,190 @@
+"""helpers/training.py: resumable ``fit`` and its histories. A killed run
+resumes after its last completed epoch (in a subprocess killed with SIGKILL); a
+backup resumes only the run that made it (any other, or a damaged one, is set
+aside, renamed, never deleted); the epoch log and the epoch numbering of merged
+histories."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from synthetic import cut_file, make_small_model
+
+from helpers import training
+
+SCRIPT = Path(__file__).resolve().parents[1] / "resumable_fit.py"
+
+
+def fit(work, initial_epoch, epochs, kill_after=None):
+    args = [sys.executable, str(SCRIPT), str(work), str(initial_epoch), str(epochs)]
+    if kill_after is not None:
+        args.append(str(kill_after))
+    return subprocess.run(args, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("initial_epoch, epochs, kill_after",
+                         [(0, 5, 1), (3, 7, 4)], ids=["from-zero", "fine-tuning"])
+def test_killed_run_resumes_after_last_completed_epoch(tmp_path, initial_epoch,
+                                                       epochs, kill_after):
+    reference = fit(tmp_path / "reference", initial_epoch, epochs)
+    assert reference.returncode == 0, reference.stderr
+    assert json.loads(reference.stdout)["ran"] == list(range(initial_epoch, epochs))
+
+    killed = fit(tmp_path / "run", initial_epoch, epochs, kill_after)
+    assert killed.returncode == -9  # SIGKILL: nothing got to clean up
+    assert training.read_backup_epoch(tmp_path / "run" / "backup") == kill_after + 1
+
+    resumed = fit(tmp_path / "run", initial_epoch, epochs)
+    assert resumed.returncode == 0, resumed.stderr
+    out = json.loads(resumed.stdout)
+    assert out["resumed"] is True
+    assert out["message"] == (
+        f"Resuming an interrupted run after epoch {kill_after + 1}.")
+    assert out["ran"] == list(range(kill_after + 1, epochs))  # continues, no restart
+    assert training.read_backup_epoch(tmp_path / "run" / "backup") is None
+
+    full = training.read_epoch_log(tmp_path / "run" / "log.csv")
+    ref = training.read_epoch_log(tmp_path / "reference" / "log.csv")
+    assert all(s > 0 for s in full["seconds"])
+    assert full["epoch"] == ref["epoch"] == list(range(initial_epoch, epochs))
+    np.testing.assert_allclose(full["loss"], ref["loss"], rtol=1e-5)
+
+
+# -- stale or damaged backups ------------------------------------------------
+
+class Interrupt(Exception):
+    """Stands for a kernel interrupt or a crash in the middle of ``fit``."""
+
+
+def run_fit(work: Path, epochs: int, units: int = 2, split_id: str = "s1",
+            stop_after: int | None = None):
+    """The notebooks' cell in small: prepare the backup, then ``fit``.
+    Returns (resume_at, message, the epochs this fit ran or None if stopped)."""
+    import tensorflow as tf
+
+    class StopAfter(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == stop_after:
+                raise Interrupt
+
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    y = (x.sum(axis=1) > 0).astype("float32")
+    model = make_small_model(units)
+    info = training.describe_run(model, split_id, epochs, batch_size=32)
+    resume_at, message = training.prepare_backup(work / "backup", info)
+    try:
+        history = model.fit(x, y, batch_size=32, epochs=epochs, verbose=0,
+                            shuffle=False, callbacks=[
+                                training.make_backup(work / "backup"), StopAfter()])
+    except Interrupt:
+        return resume_at, message, None
+    return resume_at, message, history.epoch
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def replace_with_file(path: Path):
+    import shutil
+
+    shutil.rmtree(path)
+    path.write_text("not a backup")
+
+
+STALE = [
+    # id, second run's arguments, what to do to the backup in between, message
+    ("fewer-epochs", {"epochs": 2}, None,
+     r"made by another run \(epochs 5, now 2\)"),
+    ("other-model", {"units": 3}, None, r"made by another run \(model\.parameters"),
+    ("other-split", {"split_id": "s2"}, None, "split_id s1, now s2"),
+    ("damaged-metadata", {}, lambda b: cut_file(b / "training_metadata.json"),
+     "its training_metadata.json is damaged or missing"),
+    ("damaged-weights", {}, lambda b: cut_file(b / "latest.weights.h5"),
+     "its latest.weights.h5 is damaged or missing"),
+    ("no-record", {}, lambda b: (b / training.RUN_INFO).unlink(),
+     "it has no readable record of the run that made it"),
+    ("damaged-record", {}, lambda b: cut_file(b / training.RUN_INFO),
+     "it has no readable record"),
+    ("not-a-folder", {}, replace_with_file, "it is not a folder"),
+]
+
+
+@pytest.mark.parametrize("second, damage, message", [c[1:] for c in STALE],
+                         ids=[c[0] for c in STALE])
+def test_a_backup_of_another_run_is_set_aside_not_resumed(tmp_path, second, damage,
+                                                          message):
+    """Interrupted after epoch 2 of 5, then run again otherwise: the backup is
+    moved aside intact, the new run trains all its epochs from the start."""
+    work = tmp_path / "work"  # (Keras puts its config in tmp_path/keras_home)
+    assert run_fit(work, 5, stop_after=2) == (None, None, None)
+    backup = work / "backup"
+    if damage:
+        damage(backup)
+    before = snapshot(backup) if backup.is_dir() else backup.read_bytes()
+    epochs = second.get("epochs", 5)
+    resume_at, said, ran = run_fit(work, **{"epochs": 5, **second})
+    assert resume_at is None and ran == list(range(epochs))
+    assert said.startswith(f"Not resuming the backup in {backup}: ")
+    assert re.search(message, said), said
+    assert "training starts at epoch 0" in said
+    # The finished run deleted its own backup; the old one is kept, renamed.
+    (aside,) = work.iterdir()
+    assert aside.name.startswith("backup.set-aside-") and aside.name in said
+    assert (snapshot(aside) if aside.is_dir() else aside.read_bytes()) == before
+
+
+def test_the_same_run_resumes_and_says_so(tmp_path):
+    work = tmp_path / "work"
+    run_fit(work, 5, stop_after=2)
+    resume_at, said, ran = run_fit(work, 5)
+    assert (resume_at, ran) == (3, [3, 4])
+    assert said == "Resuming an interrupted run after epoch 3."
+    assert list(work.iterdir()) == []  # the finished run removed its backup
+
+
+def test_a_run_killed_before_its_first_epoch_ended_starts_quietly(tmp_path):
+    """Only the record, even a damaged one: nothing to resume, nothing to keep."""
+    work = tmp_path / "work"
+    (work / "backup").mkdir(parents=True)
+    (work / "backup" / training.RUN_INFO).write_text("{\"cut")
+    assert run_fit(work, 2, units=3) == (None, None, [0, 1])
+    assert list(work.iterdir()) == []
+
+
+def test_describe_run_ignores_weight_values_but_not_shapes():
+    a, b = make_small_model(2), make_small_model(2)
+    b.layers[0].kernel.assign(np.ones((4, 2), "float32"))
+    assert training.describe_run(a, "s", 3) == training.describe_run(b, "s", 3)
+    a.layers[0].trainable = False
+    assert training.describe_run(a, "s", 3) != training.describe_run(b, "s", 3)
+
+
+# -- histories and the epoch log ---------------------------------------------
+
+def test_epoch_numbering_and_histories():
+    first = {"epoch": [0, 1], "loss": [0.5, 0.4], "val_accuracy": [0.8, 0.9]}
+    second = {"epoch": [2, 3], "loss": [0.3, 0.2], "val_accuracy": [0.95, 0.96],
+              "seconds": [1.0, 1.0]}
+    assert training.initial_epoch_after(first) == 2  # the tutorial's [-1] gives 1
+    merged = training.merge_histories(first, second)
+    assert merged == {"epoch": [0, 1, 2, 3], "loss": [0.5, 0.4, 0.3, 0.2],
+                      "val_accuracy": [0.8, 0.9, 0.95, 0.96]}
+    assert training.initial_epoch_after({"epoch": []}) == 0
+
+
+def test_epoch_log_keeps_the_last_row_of_an_epoch_and_skips_a_torn_line(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,accuracy,loss,seconds\n"
+                    "0,0.5,0.9,1.0\n1,0.6,0.8,1.1\n"
+                    "1,0.65,0.75,1.2\n"  # epoch 1 again, after resuming
+                    "2,0.7")  # cut short by a kill
+    history = training.read_epoch_log(path)
+    assert history == {"epoch": [0, 1], "accuracy": [0.5, 0.65],
+                       "loss": [0.9, 0.75], "seconds": [1.0, 1.2]}
