@@ -9,8 +9,9 @@ configuration against small generated assets, never the network or ../shared:
 - ``TL_OWN_DATA_DIR``: a generated folder of three imbalanced classes, with a
   ``test/`` split, for 07_your_own_data;
 - ``TL_WEIGHTS``: randomly initialised MobileNetV2 weights written here;
-- ``TL_ARTIFACTS_DIR``: a temporary folder, so a test run never touches the
-  artifacts of a real run.
+- ``TL_ARTIFACTS_DIR``: ``build/smoke/work/artifacts`` (kept, for the tests of
+  the notebooks lane that read what the notebooks saved), never the artifacts of
+  a real run.
 - no ``TF_CONFIG`` or TPU address: 08_scaling_up trains on this machine alone,
   never waiting for other machines.
 
@@ -30,6 +31,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--strict-lanes", action="store_true",
+                     help="fail on a test outside tests/<lane>/ (tests/conftest.py)")
+
+
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
     if not getattr(config.option, "nbval_lax", False) and not getattr(
@@ -41,19 +47,38 @@ def pytest_configure(config):
     os.environ.pop("TL_PERSIST_DIR", None)  # never the developer's own folder
     for name in ("TF_CONFIG", "TPU_NAME", "COLAB_TPU_ADDR"):  # 08: one device
         os.environ.pop(name, None)
-    work = Path(tempfile.mkdtemp(prefix="tl-smoke-"))
-    data_dir = synthetic.make_dataset(work / "data")
-    own_data_dir = synthetic.make_multiclass_dataset(work / "own_data")
-    weights = synthetic.write_weights(work / "random_mobilenet_v2_no_top.h5")
+    work = find_smoke_work_dir(config.args)
+    if work is None:  # notebooks from anywhere: a temporary folder, removed after
+        work = Path(tempfile.mkdtemp(prefix="tl-smoke-"))
+        config._tl_smoke_dir = work
+    data = work / "data"
+    if not (data / "complete").exists():  # made once; the same bytes every time
+        import shutil
+
+        shutil.rmtree(data, ignore_errors=True)
+        synthetic.make_dataset(data / "cats_and_dogs")
+        synthetic.make_multiclass_dataset(data / "own_data")
+        synthetic.write_weights(data / "random_mobilenet_v2_no_top.h5")
+        (data / "complete").touch()
     os.environ.update(
-        TL_DATA_DIR=str(data_dir),
-        TL_OWN_DATA_DIR=str(own_data_dir),
-        TL_WEIGHTS=str(weights),
+        TL_DATA_DIR=str(data / "cats_and_dogs"),
+        TL_OWN_DATA_DIR=str(data / "own_data"),
+        TL_WEIGHTS=str(data / "random_mobilenet_v2_no_top.h5"),
         TL_ARTIFACTS_DIR=str(work / "artifacts"),
         KERAS_HOME=str(work / "keras_home"),
         MPLBACKEND="Agg",
     )
-    config._tl_smoke_dir = work
+
+
+def find_smoke_work_dir(args) -> Path | None:
+    """``<folder>/work`` when every argument is a notebook in one folder (``make
+    smoke``'s build/smoke): kept between runs, so that a notebook skipped as
+    unchanged (scripts/nbrun.py --changed-only) leaves the artifacts the next
+    one reads, and the notebook-lane tests can read them afterwards."""
+    folders = {Path(a).resolve().parent for a in args if a.endswith(".ipynb")}
+    if len(folders) != 1 or not all(a.endswith(".ipynb") for a in args):
+        return None
+    return folders.pop() / "work"
 
 
 def pytest_unconfigure(config):

@@ -1,6 +1,14 @@
 """Run the course's notebooks headless, with parameters injected as papermill does.
 
     python scripts/nbrun.py smoke --out build/smoke   # smoke copies for `make test`
+    python scripts/nbrun.py smoke --out build/smoke --changed-only
+    python scripts/nbrun.py record --out build/smoke  # after they passed
+
+``--changed-only`` (``make smoke`` outside CI) writes copies only of the notebooks
+whose inputs changed since the last passing run in this checkout: the notebook's
+source, ``helpers/``, this script, the generated test data's code and the smoke
+parameters, hashed (``hash_inputs``); ``record`` remembers the hashes of the
+copies that just passed. CI, on a clean checkout, always runs every notebook.
 
 A notebook's one ``parameters`` cell holds the tutorial's settings, and a cell
 tagged ``switches`` (after it, collapsed) the course's own (``VERBOSE``,
@@ -230,6 +238,55 @@ def write_smoke_copies(out: Path, only=None, folder: Path = NOTEBOOKS) -> list[P
     return written
 
 
+#: What a smoke run of a notebook depends on, besides the notebook itself.
+SMOKE_INPUTS = ("helpers/*.py", "scripts/nbrun.py", "tests/synthetic.py",
+                "conftest.py", "jupytext.toml")
+PASSED = "passed.json"
+
+
+def hash_inputs(path: Path) -> str:
+    """A hash of what a smoke run of notebook ``path`` depends on: its ``.py``
+    pair, ``SMOKE_INPUTS`` and ``SMOKE``."""
+    import hashlib
+
+    digest = hashlib.sha256(repr(sorted(SMOKE.items())).encode())
+    files = [path.parent / "py" / f"{path.stem}.py"]
+    files += sorted(p for pattern in SMOKE_INPUTS for p in ROOT.glob(pattern))
+    for file in files:
+        digest.update(file.relative_to(ROOT).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def read_passed(out: Path) -> dict:
+    import json
+
+    try:
+        return json.loads((out / PASSED).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def find_unchanged(out: Path, only=None, folder: Path = NOTEBOOKS) -> list[str]:
+    """The notebooks whose inputs are those of their last passing smoke run."""
+    passed = read_passed(out)
+    return [p.stem for p in notebook_paths(only, folder)
+            if passed.get(p.stem) == hash_inputs(p)]
+
+
+def record_passed(out: Path, folder: Path = NOTEBOOKS) -> list[str]:
+    """Remember the input hashes of the smoke copies in ``out`` (they passed)."""
+    import json
+
+    passed = read_passed(out)
+    ran = [p.stem for p in sorted(out.glob("[0-9][0-9]_*.ipynb"))]
+    for path in notebook_paths(folder=folder):
+        if path.stem in ran:
+            passed[path.stem] = hash_inputs(path)
+    (out / PASSED).write_text(json.dumps(passed, indent=1, sort_keys=True))
+    return ran
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,9 +295,27 @@ def main(argv=None) -> int:
     smoke.add_argument("--edition", choices=sorted(EDITIONS), default="en",
                        help="en: notebooks/, hi: notebooks-hi/")
     smoke.add_argument("--only", nargs="*", help="notebook numbers, e.g. 01 05")
+    smoke.add_argument("--changed-only", action="store_true",
+                       help="skip the notebooks whose inputs have not changed "
+                       "since their last passing smoke run in --out")
+    record = sub.add_parser("record", help="remember that the copies in --out "
+                            "passed (for --changed-only)")
+    record.add_argument("--out", default=str(ROOT / "build" / "smoke"))
+    record.add_argument("--edition", choices=sorted(EDITIONS), default="en")
     args = parser.parse_args(argv)
-    for path in write_smoke_copies(Path(args.out), args.only,
-                                   EDITIONS[args.edition]):
+    out, folder = Path(args.out), EDITIONS[args.edition]
+    if args.command == "record":
+        print("passed:", " ".join(record_passed(out, folder)) or "nothing")
+        return 0
+    for old in out.glob("[0-9][0-9]_*.ipynb"):  # only this run's copies stay
+        old.unlink()
+    skip = set(find_unchanged(out, args.only, folder)) if args.changed_only else set()
+    if skip:
+        print("unchanged since their last passing smoke run (not run again):",
+              " ".join(sorted(skip)))
+    only = [p.name[:2] for p in notebook_paths(args.only, folder)
+            if p.stem not in skip]
+    for path in write_smoke_copies(out, only, folder) if only else []:
         print(os.path.relpath(path))
     return 0
 

@@ -1,4 +1,6 @@
-"""Fixtures: small generated datasets and weights, and a clean environment."""
+"""Fixtures: small generated datasets and weights, and a clean environment; and
+the lanes: each test is marked with the folder it lives in (static, unit,
+notebooks, system), so `pytest -m "static or unit"` runs the fast lanes."""
 
 from __future__ import annotations
 
@@ -10,6 +12,20 @@ from helpers import settings
 
 #: Every course setting (``helpers.settings``), but not the tests' own.
 ENV_VARS = tuple(s.name for s in settings.SETTINGS.values() if not s.for_tests)
+
+
+LANES = ("static", "unit", "notebooks", "system")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        lane = next((p for p in item.path.parent.parts[::-1] if p in LANES), None)
+        if lane is None and config.getoption("--strict-lanes", False):
+            raise pytest.UsageError(
+                f"{item.nodeid}: every test lives in a lane folder, one of "
+                f"tests/{{{','.join(LANES)}}}/ (see tests/README.md)")
+        if lane is not None:
+            item.add_marker(lane)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """Train one tiny model under a distribution strategy, in a fresh Python, and
-write its final weights (run by tests/test_distribute.py).
+write its final weights (run by tests/system/test_distribute.py).
 
     python distribute_worker.py mirrored OUT   # 2 logical CPUs: default strategy
                                                # and MirroredStrategy, side by side

@@ -26,7 +26,7 @@ from helpers import (
     stages,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINTS_DIR = mirror.CHECKPOINTS_DIR
 FE, FT = stages.get_stage("feature_extraction"), stages.get_stage("fine_tuning")
 CHECKPOINT_FILES = {name for stage in stages.CATCH_UP_STAGES

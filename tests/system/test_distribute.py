@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKER = ROOT / "tests" / "distribute_worker.py"
 #: Distributed weights against one device's, after 8 SGD steps of a tiny model.
 #: Both compute the same average gradient over the same 16 examples per step;

@@ -14,7 +14,7 @@ from pathlib import Path
 import benchmark_accelerator as bench
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STAGES = ("feature_extraction", "fine_tuning")
 
 

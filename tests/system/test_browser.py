@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 import synthetic
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "browser"
 NOTEBOOK = "01_data"
 CATCH_UP = "05_evaluation"

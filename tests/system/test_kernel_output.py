@@ -23,7 +23,7 @@ import nbformat
 import nbrun
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The cells: TensorFlow's import and GPU query (its C++ log lines), then one
 #: line printed to Python's stderr, which must still show.
 CELLS = ["import tensorflow as tf\ngpus = tf.config.list_physical_devices('GPU')",

@@ -21,7 +21,7 @@ from harness import execute, output_text
 
 from helpers import stages
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FAKE_COLAB = '''"""Stand-ins for the parts of google.colab the notebooks may call."""
 '''
 FAKE_DRIVE = '''calls = []

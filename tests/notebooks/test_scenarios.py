@@ -19,7 +19,7 @@ import pytest
 import synthetic
 from harness import execute, output_text, serve_folder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -76,7 +76,7 @@ def test_jupyterlab_serves_the_notebooks_like_make_lab(tmp_path):
 def test_notebooks_run_out_of_order_say_what_to_run(tmp_path, dataset_dir):
     env = {"TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
            "TL_DATA_DIR": str(dataset_dir)}
-    no_catch_up = {"CATCH_UP": False}  # (catching up: tests/test_colab.py)
+    no_catch_up = {"CATCH_UP": False}  # (catching up: tests/system/test_colab.py)
     error, _ = execute(ROOT / "notebooks" / "04_fine_tuning.ipynb", env,
                        ROOT / "notebooks", no_catch_up)
     assert error is not None and error.ename == "MissingArtifactError"

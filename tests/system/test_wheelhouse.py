@@ -22,7 +22,7 @@ import pytest
 import wheelhouse
 from harness import serve_folder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PIP_TIMEOUT = 240  # seconds for any one command; each takes a few seconds
 
 

@@ -1,0 +1,73 @@
+"""scripts/reproduce.py on the notebooks lane's smoke run: what it collects, and
+that running it never touches the learner's stored outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbrun
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(script, args, env):
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / script), *args],
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+def test_reproduce_collects_what_the_smoke_run_saved(tmp_path, smoke_work):
+    """`make reproduce` collects the numbers the notebooks saved: here from the
+    smoke run of every notebook (the notebooks lane's one run), without running
+    them again. 07 runs only on a folder of the learner's own classes
+    (TL_OWN_DATA_DIR, unset here): reproduce says it skipped it."""
+    env = {**os.environ, "TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
+           "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs")}
+    env.pop("TL_OWN_DATA_DIR", None)
+    stored = {p.name: p.read_bytes() for p in nbrun.notebook_paths()}
+    out = run("reproduce.py", ["--collect-only", "--output",
+                               str(tmp_path / "r.json")], env)
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert r["command"] == "make reproduce"
+    assert "07_your_own_data skipped: set TL_OWN_DATA_DIR" in out
+    assert r["split"]["train"] == 80 and r["split"]["validation"] + r["split"][
+        "test"] == 80
+    fe, ft = r["feature_extraction"], r["fine_tuning"]
+    assert len(fe["val_accuracy_per_epoch"]) == len(fe["seconds_per_epoch"]) == 1
+    assert ft["epochs"] == [1]  # continues after the one smoke epoch of 03
+    assert 0 <= r["test"]["accuracy"] <= 1
+    assert sum(map(sum, r["test"]["confusion_matrix"])) == r["split"]["test"]
+    assert set(r["export"]) == {"Keras (.keras)", "TFLite float32",
+                                "TFLite dynamic-range"}
+    assert {"val_accuracy", "test_accuracy", "stage_seconds"} <= set(r["fast_path"])
+    assert r["environment"]["dataset_counts"] == {
+        "train/cats": 40, "train/dogs": 40, "validation/cats": 40,
+        "validation/dogs": 40}
+    assert "test accuracy" in out
+    # the learner's stored outputs are never replaced
+    assert {p.name: p.read_bytes() for p in nbrun.notebook_paths()} == stored
+
+
+def test_reproduce_smoke_runs_the_notebooks_and_keeps_stored_outputs(
+        tmp_path, dataset_dir, weights_file):
+    """Running (not only collecting): 01 alone in the smoke configuration, its
+    seconds recorded, the learner's stored outputs left as they are."""
+    env = {**os.environ, "TL_DATA_DIR": str(dataset_dir),
+           "TL_WEIGHTS": str(weights_file),
+           "TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+           "KERAS_HOME": str(tmp_path / "keras"), "MPLBACKEND": "Agg"}
+    stored = {p.name: p.read_bytes() for p in nbrun.notebook_paths()}
+    run("reproduce.py", ["--smoke", "--only", "01", "--output",
+                         str(tmp_path / "r.json")], env)
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert r["command"] == "make reproduce (smoke)"
+    assert set(r["notebook_seconds"]) == {"01_data"}
+    assert r["split"]["train"] == 80
+    assert {p.name: p.read_bytes() for p in nbrun.notebook_paths()} == stored
+
+
