@@ -232,11 +232,6 @@ def comments(source: str) -> list[str]:
         return [x for x in source.splitlines() if x.lstrip().startswith("#")]
 
 
-def code_cells(nb) -> list[tuple[list[str], list[str]]]:
-    return [(code_lines(c.source), c.metadata.get("tags", []))
-            for c in nb.cells if c.cell_type == "code"]
-
-
 def prose_blocks(nb) -> list[list[str]]:
     """The ```` ```python ```` blocks of the markdown cells, in order."""
     return [code_lines(block) for c in nb.cells if c.cell_type == "markdown"
@@ -290,24 +285,6 @@ def test_hindi_pair_agrees_and_has_one_parameters_cell(stem):
     tags = [c.metadata.get("tags", []) for c in b.cells]
     assert sum("parameters" in t for t in tags) == 1
     assert b.cells[0].cell_type == "markdown" and b.cells[0].source.startswith("# ")
-
-
-@pytest.mark.parametrize("stem", STEMS)
-def test_code_cells_equal_the_english_notebooks(stem):
-    """The same code cells in the same order and with the same tags; ``#``
-    comments and blank lines aside."""
-    english = code_cells(read(ENGLISH / "py" / f"{stem}.py"))
-    hindi = code_cells(read(HINDI / "py" / f"{stem}.py"))
-    for number, (en, hi) in enumerate(zip(english, hindi), 1):
-        if en != hi:
-            diff = "\n".join(difflib.unified_diff(
-                en[0], hi[0], f"notebooks/py/{stem}.py", f"notebooks-hi/py/{stem}.py",
-                lineterm=""))
-            pytest.fail(f"notebooks-hi/{stem}: code cell {number} differs from the "
-                        f"English notebook's (tags {en[1]} / {hi[1]}):\n{diff}")
-    assert len(hindi) == len(english), (
-        f"notebooks-hi/{stem}: {len(hindi)} code cells, the English notebook has "
-        f"{len(english)}; the first {min(len(hindi), len(english))} agree")
 
 
 @pytest.mark.parametrize("stem", STEMS)
