@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import nbrun
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +72,31 @@ def test_reproduce_smoke_runs_the_notebooks_and_keeps_stored_outputs(
     assert {p.name: p.read_bytes() for p in nbrun.notebook_paths()} == stored
 
 
+
+
+def test_benchmark_compares_the_smoke_runs_default_and_fast_paths(tmp_path,
+                                                                  smoke_work):
+    """`make benchmark` compares 03+04 (the default path) with 06 (the fast path)
+    from what they saved: here the smoke run's, copied (the script checks the
+    dataset into the artifacts folder). Catching up is timed by a full run only;
+    tests/unit/test_catchup.py makes both stages that way."""
+    import shutil
+
+    work = shutil.copytree(smoke_work / "artifacts", tmp_path / "artifacts")
+    env = {**os.environ, "TL_ARTIFACTS_DIR": str(work),
+           "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs"),
+           "KERAS_HOME": str(tmp_path / "keras"), "MPLBACKEND": "Agg"}
+    out = run("benchmark.py", ["--collect-only", "--output",
+                               str(tmp_path / "b.json")], env)
+    b = json.loads((tmp_path / "b.json").read_text())
+    assert b["command"] == "make benchmark --collect-only"
+    for path in ("default_path", "fast_path"):
+        assert {"feature_extraction_seconds", "fine_tuning_seconds", "total_seconds",
+                "val_accuracy", "test_accuracy", "peak_memory_mib"} <= set(b[path])
+        assert 0 <= b[path]["test_accuracy"] <= 1
+    assert b["ratio_fast_over_default_seconds"] == pytest.approx(
+        b["fast_path"]["total_seconds"] / b["default_path"]["total_seconds"],
+        rel=0.01)
+    assert b["pipeline_images_per_second"]["images"] == 80
+    assert b["catch_up_03_04"] is None
+    assert "fast / default training time" in out
