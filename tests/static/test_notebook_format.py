@@ -380,3 +380,25 @@ def test_without_a_switches_cell_values_follow_the_parameters_cell():
     at = tags_of(nb).index(["parameters"])
     assert tags_of(nb)[at + 1] == [nbrun.INJECTED]
     assert nb.cells[at + 1].source == "# Parameters\nINITIAL_EPOCHS = 1"
+
+
+@pytest.mark.parametrize(
+    "ipynb", sorted(ROOT.glob("notebooks*/[0-9][0-9]_*.ipynb")),
+    ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_stored_outputs_show_no_machine_path_and_no_stderr(ipynb):
+    """What a learner reads in the stored outputs: paths relative to the notebook
+    or the dataset folder (never the author's machine), and no stderr block (the
+    kernel leaves TensorFlow's C++ log lines in the terminal)."""
+    import re
+
+    import nbformat
+
+    machine = re.compile(r"(?<![\w.])(/(home|root|tmp|work|Users|content)/|[A-Z]:\\)")
+    for number, cell in enumerate(nbformat.read(ipynb, as_version=4).cells):
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+            assert not machine.search(text), (
+                f"{ipynb.name} cell {number} prints a machine path: "
+                f"{machine.search(text).group(0)!r}")
+            assert out.get("name") != "stderr", (
+                f"{ipynb.name} cell {number} has a stderr block: {text[:200]}")
