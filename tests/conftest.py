@@ -98,3 +98,12 @@ def tiny_model(weights_file):
     dense.set_weights([rng.normal(0, 0.05, (1280, 1)).astype("float32"),
                        np.zeros(1, "float32")])
     return model
+
+
+@pytest.fixture
+def assets_here(monkeypatch, dataset_dir, weights_file, tmp_path):
+    """The generated dataset and weights as TL_DATA_DIR and TL_WEIGHTS; returns
+    a fresh folder."""
+    monkeypatch.setenv("TL_DATA_DIR", str(dataset_dir))
+    monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
+    return tmp_path
