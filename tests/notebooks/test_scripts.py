@@ -27,8 +27,10 @@ def test_reproduce_collects_what_the_smoke_run_saved(tmp_path, smoke_work):
     smoke run of every notebook (the notebooks lane's one run), without running
     them again. 07 runs only on a folder of the learner's own classes
     (TL_OWN_DATA_DIR, unset here): reproduce says it skipped it."""
+    data = smoke_work / "data"
     env = {**os.environ, "TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
-           "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs")}
+           "TL_DATA_DIR": str(data / "cats_and_dogs"),
+           "TL_WEIGHTS": str(data / "random_mobilenet_v2_no_top.h5")}
     env.pop("TL_OWN_DATA_DIR", None)
     stored = {p.name: p.read_bytes() for p in nbrun.notebook_paths()}
     out = run("reproduce.py", ["--collect-only", "--output",
@@ -85,6 +87,7 @@ def test_benchmark_compares_the_smoke_runs_default_and_fast_paths(tmp_path,
     work = shutil.copytree(smoke_work / "artifacts", tmp_path / "artifacts")
     env = {**os.environ, "TL_ARTIFACTS_DIR": str(work),
            "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs"),
+           "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
            "KERAS_HOME": str(tmp_path / "keras"), "MPLBACKEND": "Agg"}
     out = run("benchmark.py", ["--collect-only", "--output",
                                str(tmp_path / "b.json")], env)

@@ -157,7 +157,7 @@ def lab_environment(work: Path, weights: bool = False) -> dict:
         path = work / "random_mobilenet_v2_no_top.h5"
         subprocess.run([sys.executable, "-c", "import sys, synthetic; "
                         "synthetic.write_weights(sys.argv[1])", str(path)],
-                       check=True, cwd=Path(__file__).parent, capture_output=True,
+                       check=True, cwd=ROOT / "tests", capture_output=True,
                        env={**env, "TF_CPP_MIN_LOG_LEVEL": "3"})
         env["TL_WEIGHTS"] = str(path)
     return env
