@@ -42,10 +42,10 @@ lab:
 test: check-fast smoke lanes
 
 check-fast: lint
-	$(PY) -m pytest -q --strict-lanes -m "static or unit" tests
+	$(PY) -m pytest -q --durations=10 --strict-lanes -m "static or unit" tests
 
 lanes:
-	$(PY) -m pytest -q --strict-lanes -m "notebooks or system" tests
+	$(PY) -m pytest -q --durations=15 --strict-lanes -m "notebooks or system" tests
 
 # A real browser (headless Chromium) runs 01, and 05 on the catch-up path, through
 # `make lab` and fails on any stderr block: tests/system/test_browser.py (needs chromium
