@@ -8,18 +8,6 @@ from synthetic import random_images
 
 from helpers import compat, model_parts
 
-
-def build(base):
-    import tensorflow as tf
-
-    inputs = tf.keras.Input((160, 160, 3))
-    x = model_parts.make_rescaling()(model_parts.make_augmentation()(inputs))
-    x = base(x, training=False)
-    x = tf.keras.layers.GlobalAveragePooling2D()(x)
-    x = tf.keras.layers.Dropout(0.2)(x)
-    return tf.keras.Model(inputs, tf.keras.layers.Dense(1)(x))
-
-
 LOAD_ELSEWHERE = """
 import sys, json
 import numpy as np
@@ -53,7 +41,7 @@ def test_fine_tuned_model_loads_where_helpers_is_not_importable(base, tmp_path):
 
     from helpers import artifacts
 
-    model = build(base)
+    model = model_parts.build_classifier(base, 1)
     base.trainable = True
     for layer in base.layers[:100]:
         layer.trainable = False

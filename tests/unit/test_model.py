@@ -11,24 +11,13 @@ from synthetic import random_images
 from helpers import compat, model_parts
 
 
-def build(base):
-    import tensorflow as tf
-
-    inputs = tf.keras.Input((160, 160, 3))
-    x = model_parts.make_rescaling()(model_parts.make_augmentation()(inputs))
-    x = base(x, training=False)
-    x = tf.keras.layers.GlobalAveragePooling2D()(x)
-    x = tf.keras.layers.Dropout(0.2)(x)
-    return tf.keras.Model(inputs, tf.keras.layers.Dense(1)(x))
-
-
 def test_tutorial_counts_and_batchnorm_stays_in_inference_mode(base, tmp_path):
     import tensorflow as tf
 
     from helpers import artifacts
 
     base.trainable = False
-    model = build(base)
+    model = model_parts.build_classifier(base, 1)
     assert len(base.layers) == 154
     assert len(model.trainable_variables) == 2
     assert model_parts.count_params(model.trainable_variables) == 1281
