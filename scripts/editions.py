@@ -204,13 +204,13 @@ def main(argv=None) -> int:
                 problems.append(f"{hindi_py.relative_to(ROOT)} is not current: "
                                 "run `make editions`")
             else:
+                import subprocess
+
                 hindi_py.write_text(text, encoding="utf-8")
                 print("updated", hindi_py.relative_to(ROOT))
+                subprocess.run([sys.executable, "-m", "jupytext", "--sync",
+                                "--quiet", str(hindi_py)], check=True)
         if not args.check:
-            import subprocess
-
-            subprocess.run([sys.executable, "-m", "jupytext", "--sync", "--quiet",
-                            str(hindi_py)], check=True)
             ipynb = hindi_py.parents[1] / f"{name}.ipynb"
             english_ipynb = english_py.parents[1] / f"{name}.ipynb"
             if copy_cell_ids(english_ipynb, ipynb):

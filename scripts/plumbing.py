@@ -196,9 +196,13 @@ def main(argv=None) -> int:
         path for edition in (sorted(nbrun.EDITIONS) if args.edition == "all"
                              else [args.edition])
         for path in nbrun.notebook_paths(folder=nbrun.EDITIONS[edition])]
-    counts = [count(read(path), path.stem, path.parent.name) for path in paths]
+    counted = {path: count(read(path), path.stem, path.parent.name)
+               for path in paths}
+    counts = list(counted.values())
     print(table(counts))
-    english = [count(read(p), p.stem, p.parent.name)
+    if not (args.readme or args.check):
+        return 0
+    english = [counted.get(p) or count(read(p), p.stem, p.parent.name)
                for p in nbrun.notebook_paths(folder=nbrun.EDITIONS["en"])]
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
