@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -49,17 +51,31 @@ def get_artifacts_dir(default: str | os.PathLike | None = None) -> Path:
     return path
 
 
+#: Temporary names: short, whatever the target's length (a name of 255 bytes
+#: is valid, and ``<name>.<random>.partial`` would not be), hidden, marked.
+TEMP_PREFIX = ".tl-"
+PARTIAL_MARK = ".partial"
+#: A hidden ``.partial`` file or folder untouched this long was left by a
+#: killed save or download (a live one is written to all the time): removed.
+STALE_PARTIAL_SECONDS = 12 * 3600
+#: The course's JSON files are small; a larger file is not one of them.
+MAX_JSON_BYTES = 64 << 20
+
+
 def write_atomically(path: str | os.PathLike, write) -> Path:
     """Call ``write(tmp_path)``, then rename the temporary file onto ``path``.
 
-    The temporary file sits beside ``path`` and keeps its suffix (Keras refuses
-    to save a model whose name lacks ".keras"). If ``write`` raises, it is
-    removed and ``path`` keeps its previous content.
+    The temporary file sits beside ``path`` under a short hidden name that
+    keeps its last suffix (Keras refuses to save a model whose name lacks
+    ".keras"), so a target name of any valid length works. If ``write``
+    raises, it is removed and ``path`` keeps its previous content. Stale
+    leftovers of a killed save in that folder are removed first.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.",
-                                suffix=f".partial{''.join(path.suffixes)}",
+    remove_stale_partials(path.parent)
+    suffix = path.suffix if len(path.suffix.encode()) <= 16 else ""
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=PARTIAL_MARK + suffix,
                                 dir=path.parent)
     os.close(fd)
     tmp = Path(name)
@@ -69,6 +85,66 @@ def write_atomically(path: str | os.PathLike, write) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def make_partial_dir(folder: str | os.PathLike) -> Path:
+    """A new hidden ``.partial`` folder in ``folder``, with a short name (a
+    download's or an extraction's work, renamed or removed when done)."""
+    return Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PARTIAL_MARK,
+                                 dir=folder))
+
+
+def remove_stale_partials(folder: str | os.PathLike,
+                          max_age: float | None = None) -> list[Path]:
+    """Remove the hidden ``*.partial*`` files and folders in ``folder`` that
+    nothing has touched for ``max_age`` seconds (``STALE_PARTIAL_SECONDS``):
+    what a killed save, download or extraction left. Returns them."""
+    max_age = STALE_PARTIAL_SECONDS if max_age is None else max_age
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not (entry.name.startswith(".") and PARTIAL_MARK in entry.name):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < max_age:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue  # another process took it, or it cannot be removed
+        removed.append(Path(entry.path))
+    return removed
+
+
+def read_json(path: str | os.PathLike, max_bytes: int | None = None):
+    """The JSON in ``path``: the one way the course reads a JSON file.
+
+    Raises ``ValueError`` saying why for anything that is not complete JSON of
+    a sane size: cut short, not UTF-8, nested too deeply for Python's parser
+    (which would raise ``RecursionError``), or larger than ``max_bytes``
+    (``MAX_JSON_BYTES``); ``OSError`` when it cannot be read.
+    """
+    max_bytes = MAX_JSON_BYTES if max_bytes is None else max_bytes
+    with open(path, "rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"it is larger than {max_bytes:,} bytes")
+    return parse_json(data.decode("utf-8"))
+
+
+def parse_json(text: str | bytes):
+    """``json.loads`` that raises ``ValueError`` for JSON nested too deeply."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("it is nested too deeply to be read (damaged or not "
+                         "made by this course)") from None
 
 
 def save_model(model, path: str | os.PathLike) -> Path:
@@ -120,9 +196,11 @@ def load_json(path: str | os.PathLike, notebook: str):
     ``stages.load_results``.)"""
     path = require_artifact(path, notebook)
     try:
-        return json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise report_damaged(path, notebook, f"it is not complete JSON ({e})") from e
+        return read_json(path)
+    except (OSError, ValueError) as e:
+        why = (str(e) if str(e).startswith("it is ")
+               else f"it is not complete JSON ({e})")
+        raise report_damaged(path, notebook, why) from e
 
 
 def load_model(path: str | os.PathLike, notebook: str):

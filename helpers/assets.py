@@ -26,12 +26,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 from . import compat, settings
-from .artifacts import write_atomically
+from .artifacts import make_partial_dir, write_atomically
 from .checks import check_layout
 from .downloads import download, safe_extract, split_urls
 from .errors import AssetError
@@ -108,8 +107,7 @@ def extract_dataset(zip_path: Path, dest: Path, label: str | None = None) -> Pat
     Errors name the zip ``label`` (by default its file name)."""
     label = label or zip_path.name
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial",
-                                 dir=dest.parent))
+    work = make_partial_dir(dest.parent)
     try:
         safe_extract(zip_path, work / "x", label)
         root = find_dataset_root(work / "x")

@@ -22,7 +22,6 @@ its fix, are kept in one place.)
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 from collections import Counter
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import settings
-from .artifacts import save_json, write_atomically
+from .artifacts import read_json, save_json, write_atomically
 from .errors import DatasetError
 
 SPLITS = ("train", "validation")
@@ -485,7 +484,7 @@ def read_check_cache(memo: Path, key: str, data_dir: Path) -> DatasetReport | No
     it is unreadable, of another shape, or lists a file that is gone (a cache is
     a cache: it is made again)."""
     try:
-        saved = json.loads(memo.read_text())
+        saved = read_json(memo)
         if (saved.get("format"), saved.get("key"), saved.get("data_dir")) != (
                 CHECK_FORMAT, key, str(data_dir)):
             return None

@@ -11,7 +11,6 @@ checkpoint made on another split than the learner's own is not used.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -19,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from . import settings
-from .artifacts import load_json, save_json
+from .artifacts import load_json, make_partial_dir, read_json, save_json
 from .assets import sha256_file
 from .downloads import download, split_urls
 from .errors import AssetError, MissingArtifactError
@@ -35,6 +34,8 @@ from .stages import (
 CHECKPOINTS_DIR = "checkpoints"
 MANIFEST_FILE = "manifest.json"
 MANIFEST_FORMAT = 1
+#: A manifest lists a few files: a larger one is not a manifest.
+MAX_MANIFEST_BYTES = 1 << 20
 REMAKE_MIRROR = ("Ask the instructor to run `make mirror` again (and to serve "
                  "that folder as it is), or unset TL_MIRROR to make it the "
                  "quick way instead.")
@@ -95,7 +96,7 @@ def read_manifest(path, url: str) -> dict:
     """The checkpoint manifest in ``path``, downloaded from ``url``; raises
     ``AssetError`` if it is not one (02-06's catch-up)."""
     try:
-        data = json.loads(Path(path).read_text())
+        data = read_json(path, MAX_MANIFEST_BYTES)
         ok = (data["format"] == MANIFEST_FORMAT and isinstance(data["split_id"], str)
               and isinstance(data["files"], dict) and isinstance(data["stages"], list)
               and set(data["stages"]) <= set(CATCH_UP_STAGES))
@@ -151,8 +152,7 @@ def fetch_checkpoint(artifacts_dir, stage: str, url: str, manifest: dict,
     ``AssetError`` naming the file, leaving nothing behind."""
     names, model = get_stage(stage).files, get_stage(stage).model
     expected = {name: get_manifest_entry(manifest, name, url) for name in names}
-    staging = Path(tempfile.mkdtemp(prefix=".mirror-", suffix=".partial",
-                                    dir=artifacts_dir))
+    staging = make_partial_dir(artifacts_dir)
     try:
         for name in names:
             path = download(
@@ -162,7 +162,7 @@ def fetch_checkpoint(artifacts_dir, stage: str, url: str, manifest: dict,
             check_recorded_split(path, f"{url}/{name}", manifest["split_id"])
         for name in names:  # the results JSON last: only then is the stage there
             if model is not None and name == get_stage(stage).results:
-                results = json.loads((staging / name).read_text())
+                results = read_json(staging / name)
                 save_json({**results, "source": "mirror", "mirror": url},
                                     Path(artifacts_dir) / name)
             else:

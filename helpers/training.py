@@ -26,7 +26,7 @@ import os
 import time
 from pathlib import Path
 
-from .artifacts import save_json
+from .artifacts import read_json, save_json
 
 #: The record of the run a backup belongs to, written beside Keras' files.
 RUN_INFO = "run_info.json"
@@ -57,8 +57,8 @@ def read_backup_epoch(backup_dir: str | os.PathLike) -> int | None:
 def read_json_or_none(path: Path):
     """The JSON in ``path``, or ``None`` if it is missing, unreadable or cut."""
     try:
-        return json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return read_json(path)
+    except (OSError, ValueError):
         return None
 
 

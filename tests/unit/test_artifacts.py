@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -193,3 +194,100 @@ def test_the_notebook_shows_the_new_error_as_its_message_alone(tmp_path,
     shown = out.out + out.err
     assert "UnusableArtifactError: x.keras cannot be used" in shown
     assert "Traceback" not in shown and "raise" not in shown
+
+
+# -- issue 20: long names, deep JSON, leftovers of a killed save -------------
+
+def list_folder(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("name", [
+    "a" * 250 + ".json",                      # 255 bytes: the longest allowed
+    "क" * 80 + ".json",                       # 245 bytes of Devanagari
+    "m" * 243 + ".keras",                     # a model's suffix kept
+    "photo." + "é" * 120 + ".tar.gz",         # several suffixes, 2-byte letters
+    "x" * 255,                                # no suffix at all
+])
+def test_a_long_valid_name_is_written_atomically(tmp_path, name):
+    assert len(name.encode()) <= 255
+    path = artifacts.write_atomically(tmp_path / name,
+                                      lambda tmp: Path(tmp).write_text("ok"))
+    assert path.read_text() == "ok"
+    assert list_folder(tmp_path) == [name]  # no temporary file left behind
+
+
+def test_a_failed_save_of_a_long_name_leaves_nothing(tmp_path):
+    name = "ब" * 83 + ".json"  # 254 bytes
+
+    def crash(tmp):
+        Path(tmp).write_text("half")
+        raise Boom
+
+    with pytest.raises(Boom):
+        artifacts.write_atomically(tmp_path / name, crash)
+    assert list_folder(tmp_path) == []
+
+
+DEEP_JSON = {
+    "arrays": "[" * 100_000 + "]" * 100_000,
+    "objects": '{"a":' * 50_000 + "1" + "}" * 50_000,
+    "deep inside a dict": '{"history": ' + "[" * 60_000 + "]" * 60_000 + "}",
+    "mixed, cut short": '[{"a":' * 40_000,
+}
+
+
+@pytest.mark.parametrize("text", DEEP_JSON.values(), ids=DEEP_JSON.keys())
+def test_deeply_nested_json_is_a_damaged_artifact(tmp_path, text):
+    path = tmp_path / "results.json"
+    path.write_text(text)
+    with pytest.raises(errors.UnusableArtifactError) as err:
+        artifacts.load_json(path, "04_fine_tuning")
+    message = str(err.value)
+    assert "nested too deeply" in message and "04_fine_tuning again" in message
+    assert path.read_text() == text  # the learner's file is left as it is
+
+
+@pytest.mark.parametrize("text", DEEP_JSON.values(), ids=DEEP_JSON.keys())
+def test_every_json_reader_refuses_deep_json(tmp_path, text):
+    from helpers import checks, training
+
+    path = tmp_path / "some.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        artifacts.read_json(path)
+    assert training.read_json_or_none(path) is None
+    assert checks.read_check_cache(path, "key", tmp_path) is None
+
+
+def test_json_larger_than_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(artifacts, "MAX_JSON_BYTES", 1000)
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps({"paths": ["x" * 50] * 40}))
+    with pytest.raises(errors.UnusableArtifactError, match="larger than 1,000"):
+        artifacts.load_json(path, "01_data")
+
+
+@pytest.mark.parametrize("leftover", [
+    ".split.abc123.partial.json",       # the old temporary names
+    ".tl-8f3a9c2e.partial",             # the new ones
+    ".mirror-k2j3.partial",             # a mirror download's staging folder
+    ".cats_and_dogs_filtered.x1.partial",  # an extraction's folder
+])
+def test_partial_files_of_a_killed_save_are_removed_once_stale(tmp_path, leftover):
+    stale = tmp_path / leftover
+    if "mirror" in leftover or "dogs" in leftover:
+        stale.mkdir()
+        (stale / "inside.bin").write_bytes(b"x")
+    else:
+        stale.write_bytes(b"half a model")
+    old = time.time() - artifacts.STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".other.fresh.partial.json"  # another process, writing now
+    fresh.write_bytes(b"being written")
+    keep = tmp_path / "notes.partial.txt"  # the learner's, not hidden: never
+    keep.write_text("mine")
+    os.utime(keep, (old, old))
+    artifacts.save_json({"a": 1}, tmp_path / "results.json")
+    assert list_folder(tmp_path) == sorted(
+        [fresh.name, keep.name, "results.json"])
