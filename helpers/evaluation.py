@@ -140,35 +140,51 @@ def read_image_file(path, image_size: tuple[int, int]) -> np.ndarray:
     return tf.image.resize(rgb, image_size, method="bilinear").numpy()
 
 
-def predict_files(model, source, class_names, image_size=(160, 160)) -> list[dict]:
+#: Images run through the model at once by ``predict_files``: memory stays
+#: that of one batch however many photos a folder holds.
+PREDICT_BATCH = 16
+
+
+def predict_files(model, source, class_names, image_size=(160, 160),
+                  batch_size: int = PREDICT_BATCH) -> list[dict]:
     """Predict your own images (05_evaluation).
 
     ``source`` is a path, a list of paths or a folder. Returns one dict per file:
     ``path``, ``class``, ``probability`` (of that class) and ``error`` (``None``,
     or why the file was not predicted: the other files are still predicted).
+    Images are read and predicted ``batch_size`` at a time, so a folder of a
+    few hundred phone photos needs no more memory than a few.
     """
-    results, images = [], []
+    results, pending = [], []
     for path in expand_paths(source):
         result = {"path": str(path), "class": None, "probability": None,
                   "error": None}
+        results.append(result)
         try:
-            images.append(read_image_file(path, image_size))
+            pending.append((result, read_image_file(path, image_size)))
         except ValueError as e:
             result["error"] = str(e)
-        results.append(result)
-    if images:
-        logits = np.asarray(model(np.stack(images), training=False))
-        ok = [r for r in results if r["error"] is None]
-        if logits.shape[-1] == 1:  # one logit: the probability of class 1
-            p1 = sigmoid(logits.reshape(-1))
-            probabilities = np.stack([1 - p1, p1], axis=-1)
-        else:  # one logit per class (07_your_own_data)
-            probabilities = softmax(logits)
-        for result, p in zip(ok, probabilities):
-            label = int(np.argmax(p))
-            result["class"] = class_names[label]
-            result["probability"] = float(p[label])
+        if len(pending) >= batch_size:
+            predict_batch(model, pending, class_names)
+            pending = []
+    if pending:
+        predict_batch(model, pending, class_names)
     return results
+
+
+def predict_batch(model, pending: list, class_names) -> None:
+    """Fill in the class and probability of each ``(result, image)`` pair."""
+    logits = np.asarray(model(np.stack([image for _, image in pending]),
+                              training=False))
+    if logits.shape[-1] == 1:  # one logit: the probability of class 1
+        p1 = sigmoid(logits.reshape(-1))
+        probabilities = np.stack([1 - p1, p1], axis=-1)
+    else:  # one logit per class (07_your_own_data)
+        probabilities = softmax(logits)
+    for (result, _), p in zip(pending, probabilities, strict=True):
+        label = int(np.argmax(p))
+        result["class"] = class_names[label]
+        result["probability"] = float(p[label])
 
 
 def format_predictions(results: list[dict]) -> str:
@@ -188,12 +204,72 @@ def uploaded_files(value) -> list[tuple[str, bytes]]:
     return [(f["name"], bytes(f["content"])) for f in value]
 
 
+#: The longest uploaded file name kept, in bytes (file systems allow 255).
+MAX_UPLOAD_NAME_BYTES = 200
+
+
+def make_upload_name(name: str, taken) -> str:
+    """A file name for an upload called ``name``: its last part only, never
+    empty, short enough for any file system, and not among ``taken`` (a
+    second photo of the same name gets ``-1``: nothing is overwritten)."""
+    base = os.path.basename(str(name).replace("\\", "/"))
+    stem, suffix = os.path.splitext(base)
+    if stem in ("", ".", "..") or base in (".", ".."):
+        stem, suffix = "upload", suffix if stem not in (".", "..") else ""
+    suffix = (suffix if len(suffix.encode()) <= 10 else "") or ".jpg"
+    while len(stem.encode()) > MAX_UPLOAD_NAME_BYTES:
+        stem = stem[:-1]
+    candidate, n = stem + suffix, 0
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}-{n}{suffix}"
+    return candidate
+
+
+def save_uploads(files, folder) -> list[Path]:
+    """Write uploaded ``(name, bytes)`` into ``folder``, each atomically under a
+    name of its own (``make_upload_name``); return the paths written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = {p.name for p in folder.iterdir()}
+    paths = []
+    for name, content in files:
+        path = folder / make_upload_name(name, taken)
+        taken.add(path.name)
+        write_atomically(path, lambda tmp, c=content: Path(tmp).write_bytes(
+            bytes(c)))
+        paths.append(path)
+    return paths
+
+
+def describe_uploads(model, class_names, image_size, upload_dir, value) -> str:
+    """What the upload picker shows for ``value``: one line per photo, or why
+    none could be predicted (never raises for a folder or a model that fails:
+    the message must appear under the picker, not in the kernel's log)."""
+    files = uploaded_files(value)
+    names = ", ".join(name for name, _ in files)
+    try:
+        paths = save_uploads(files, upload_dir)
+    except OSError as e:
+        return (f"Could not save {names} in {upload_dir} ({type(e).__name__}: "
+                f"{e.strerror or e}): it must be a folder you can write to. Put "
+                "the photos in a folder yourself and set OWN_IMAGES to it.")
+    try:
+        return format_predictions(predict_files(model, paths, class_names,
+                                                image_size))
+    except Exception as e:  # noqa: BLE001 - shown under the picker, not lost
+        return (f"Could not predict {names} ({type(e).__name__}: "
+                f"{str(e)[:300]}). They are saved in {upload_dir}: set OWN_IMAGES "
+                "to that folder and run the cell that predicts it.")
+
+
 def make_upload_widget(model, class_names, image_size, upload_dir):
     """A file picker that predicts the photos you choose (05_evaluation).
 
     Returns an ipywidgets box to display; it never blocks "Run all". Uploaded
-    files are written to ``upload_dir`` only (in the artifacts folder), and the
-    predictions appear under the picker. Works with ipywidgets 7 (Colab) and 8.
+    files are written to ``upload_dir`` only (in the artifacts folder), each
+    under a name of its own, and the predictions, or what went wrong, appear
+    under the picker. Works with ipywidgets 7 (Colab) and 8.
     """
     import ipywidgets as widgets
 
@@ -206,17 +282,10 @@ def make_upload_widget(model, class_names, image_size, upload_dir):
                              "their path instead.\n")
 
     def on_upload(change):
-        folder = Path(upload_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, content in uploaded_files(change["new"]):
-            path = folder / os.path.basename(name)
-            write_atomically(path, lambda tmp, c=content: Path(tmp).write_bytes(
-                bytes(c)))
-            paths.append(path)
-        results = predict_files(model, paths, class_names, image_size)
+        text = describe_uploads(model, class_names, image_size, upload_dir,
+                                change["new"])
         with output:
-            sys.stdout.write(format_predictions(results) + "\n")
+            sys.stdout.write(text + "\n")
 
     upload.observe(on_upload, names="value")
     return widgets.VBox([upload, output])

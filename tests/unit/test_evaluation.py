@@ -142,3 +142,159 @@ def test_own_images_that_are_not_regular_files_are_not_opened(tmp_path):
     assert errors["ok.jpg"] is None
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "broken.jpg", "loop.jpg", "ok.jpg", "pipe.jpg"]
+
+
+# -- issue 20: many photos, uploads that clash or fail ----------------------
+
+class CountingModel:
+    """A model of one logit (or ``classes``) that records each batch's size."""
+
+    def __init__(self, classes: int = 1):
+        self.classes, self.batches = classes, []
+
+    def __call__(self, images, training=False):
+        images = np.asarray(images)
+        self.batches.append(len(images))
+        # a logit that depends on the image, to check the order of the results
+        mean = images.reshape(len(images), -1).mean(axis=1, keepdims=True)
+        return np.repeat(mean - 127.5, self.classes, axis=1)
+
+
+def write_photos(folder: Path, n: int, bad_every: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = folder / f"p{i:04d}.png"
+        if bad_every and i % bad_every == bad_every - 1:
+            path.write_text("not an image")
+        else:
+            Image.new("RGB", (12, 10), (i % 256, 40, 200 - i % 200)).save(path)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("n, bad_every, classes", [
+    (50, 0, 1),    # a folder of photos, more than one batch
+    (33, 4, 1),    # every fourth file is not an image: batches stay full
+    (17, 0, 3),    # a model of three classes (07)
+    (8, 3, 1),     # fewer photos than one batch
+    (40, 1, 1),    # no image at all: the model is never called
+])
+def test_photos_are_predicted_in_batches_in_order(tmp_path, n, bad_every,
+                                                  classes):
+    paths = write_photos(tmp_path / "photos", n, bad_every)
+    model = CountingModel(classes)
+    names = ("a", "b", "c")[:max(2, classes)]
+    results = evaluation.predict_files(model, tmp_path / "photos", names,
+                                       image_size=(8, 8), batch_size=8)
+    assert [r["path"] for r in results] == [str(p) for p in paths]
+    good = [r for r in results if r["error"] is None]
+    assert len(good) == sum(model.batches)
+    assert all(b <= 8 for b in model.batches)
+    assert len(model.batches) == -(-len(good) // 8)  # full batches, one partial
+    one_by_one = [evaluation.predict_files(model, p, names, image_size=(8, 8))[0]
+                  for p in paths]
+    assert results == one_by_one
+
+
+def test_memory_for_many_photos_stays_that_of_one_batch(tmp_path):
+    import tracemalloc
+
+    few = write_photos(tmp_path / "few", 8)
+    many = write_photos(tmp_path / "many", 160)
+    model = CountingModel()
+
+    def peak(paths):
+        tracemalloc.start()
+        try:
+            evaluation.predict_files(model, paths, ("a", "b"), image_size=(64, 64),
+                                     batch_size=8)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak(few)  # warm up TensorFlow's and numpy's caches
+    small, large = peak(few), peak(many)
+    one_image = 64 * 64 * 3 * 4
+    # 160 images at once would need 20 times the batch's memory, 2.5 MB more
+    assert large - small < 20 * one_image, (small, large)
+    assert max(model.batches) <= 8
+
+
+def upload_value(*files):
+    import datetime
+
+    now = datetime.datetime.now(datetime.UTC)
+    return tuple({"name": name, "type": "image/jpeg", "size": len(data),
+                  "content": memoryview(data), "last_modified": now}
+                 for name, data in files)
+
+
+def jpeg_bytes(color=(200, 90, 60)) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+LONG_NAME = "बिल्ली" * 20 + ".jpg"  # 364 bytes: too long for a file name
+
+
+@pytest.mark.parametrize("names, saved", [
+    (["cat.jpg", "cat.jpg"], ["cat-1.jpg", "cat.jpg"]),         # one name twice
+    (["a/x.jpg", "b/x.jpg", "x.jpg"], ["x-1.jpg", "x-2.jpg", "x.jpg"]),
+    (["..", "", "."], ["upload-1.jpg", "upload-2.jpg", "upload.jpg"]),
+    ([LONG_NAME], None),                                       # shortened
+])
+def test_uploads_never_overwrite_each_other(tiny_model, tmp_path, capsys, names,
+                                            saved):
+    box = evaluation.make_upload_widget(tiny_model, ("cats", "dogs"), (160, 160),
+                                        tmp_path / "uploads")
+    upload = box.children[0]
+    upload.value = upload_value(*((n, jpeg_bytes((i * 60, 90, 60)))
+                                  for i, n in enumerate(names)))
+    files = sorted(p.name for p in (tmp_path / "uploads").iterdir())
+    if saved is not None:
+        assert files == saved
+    else:
+        assert len(files) == 1 and len(files[0].encode()) <= 255
+        assert files[0].endswith(".jpg") and files[0].startswith("बिल्ली")
+    assert len({p.read_bytes() for p in (tmp_path / "uploads").iterdir()}) == len(
+        names)  # every photo kept, none overwritten
+    out = capsys.readouterr().out
+    assert out.count("cats (") + out.count("dogs (") == len(names)
+
+
+def test_an_upload_again_keeps_the_earlier_photo(tiny_model, tmp_path, capsys):
+    box = evaluation.make_upload_widget(tiny_model, ("cats", "dogs"), (160, 160),
+                                        tmp_path / "uploads")
+    box.children[0].value = upload_value(("cat.jpg", jpeg_bytes((10, 10, 10))))
+    box.children[0].value = upload_value(("cat.jpg", jpeg_bytes((250, 250, 250))))
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == [
+        "cat-1.jpg", "cat.jpg"]
+
+
+@pytest.mark.parametrize("problem", ["folder is a file", "model fails",
+                                     "folder inside a file"])
+def test_upload_errors_are_shown_under_the_picker(tiny_model, tmp_path, capsys,
+                                                  problem):
+    folder = tmp_path / "uploads"
+    model = tiny_model
+    if problem == "folder is a file":
+        folder.write_text("in the way")
+    elif problem == "folder inside a file":
+        (tmp_path / "file").write_text("in the way")
+        folder = tmp_path / "file" / "uploads"
+    else:
+        def model(images, training=False):
+            raise ValueError("Input 0 of layer is incompatible")
+    box = evaluation.make_upload_widget(model, ("cats", "dogs"), (160, 160), folder)
+    box.children[0].value = upload_value(("cat.jpg", jpeg_bytes()))  # no raise
+    out = capsys.readouterr().out
+    assert "cat.jpg" in out and "could not" in out.lower()
+    if problem == "model fails":
+        assert "incompatible" in out
+    else:
+        assert str(folder) in out and "OWN_IMAGES" in out
+    assert not list(tmp_path.rglob("*.partial*"))
