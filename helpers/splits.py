@@ -11,7 +11,6 @@ load a model check it (``stages.check_same_split``).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 from dataclasses import dataclass
@@ -119,25 +118,26 @@ def _relative(path: str, root: str) -> str:
     return path if rel.startswith("..") else Path(rel).as_posix()
 
 
+#: An image side the course can use: a small positive number of pixels.
+MAX_IMAGE_SIDE = 2048
+
+
+class BadSplit(ValueError):
+    """What is wrong with a saved split (``load_split`` reports it)."""
+
+
 def load_split(artifacts_dir: str | os.PathLike) -> Split:
-    """The split 01_data saved (02-06). Stops with "run 01_data first" when it is
-    missing, damaged, or lists files that are gone."""
+    """The split 01_data saved (02-06). Stops with "run 01_data again" when it
+    is missing, damaged or not a split this course could have made (see
+    ``read_split``), or lists files that are gone."""
     path = Path(artifacts_dir) / SPLIT_FILE
+    saved = load_json(path, NOTEBOOK)
     try:
-        saved = load_json(path, NOTEBOOK)
-        root = saved["data_dir"]
-        names = tuple(saved["class_names"])
-        parts = {
-            name: ImageFiles(
-                tuple(os.path.join(root, p) for p in saved[name]["paths"]),
-                tuple(int(x) for x in saved[name]["labels"]), names)
-            for name in PARTS
-        }
-        split = Split(**parts, image_size=tuple(saved["image_size"]),
-                      settings=dict(saved["settings"]), data_dir=root)
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        split = read_split(saved, Path(artifacts_dir))
+    except (BadSplit, KeyError, TypeError) as e:
+        why = str(e) if isinstance(e, BadSplit) else f"{type(e).__name__}: {e}"
         raise UnusableArtifactError(
-            f"{path} is damaged ({type(e).__name__}: {e}). Run the notebook "
+            f"{path} is damaged or was edited ({why}). Run the notebook "
             f"{NOTEBOOK} again: it writes this file."
         ) from e
     missing = [p for name in PARTS for p in getattr(split, name).paths
@@ -149,3 +149,84 @@ def load_split(artifacts_dir: str | os.PathLike) -> Split:
             f"machine: run the notebook {NOTEBOOK} again, then this notebook."
         )
     return split
+
+
+def read_split(saved, artifacts_dir: Path) -> Split:
+    """The ``Split`` in a loaded ``split.json``, every field checked: paths
+    inside the dataset folder (or 01's converted copies in ``artifacts_dir``),
+    no file twice, labels within the classes, as many labels as paths, an
+    image size of two small positive integers, the settings 01 records.
+    Raises ``BadSplit`` saying what is wrong."""
+    if not isinstance(saved, dict):
+        raise BadSplit(f"it holds a {type(saved).__name__}, not a split")
+    root = saved["data_dir"]
+    if not isinstance(root, str) or not root:
+        raise BadSplit("its data_dir is not a folder name")
+    names = saved["class_names"]
+    if (not isinstance(names, list) or len(names) < 2
+            or not all(isinstance(n, str) and n for n in names)
+            or len(set(names)) != len(names)):
+        raise BadSplit(f"its class_names {names!r} are not two or more "
+                       "different names")
+    size = saved["image_size"]
+    if not (isinstance(size, list) and len(size) == 2
+            and all(type(v) is int and 0 < v <= MAX_IMAGE_SIDE for v in size)):
+        raise BadSplit(f"its image_size {size!r} is not two whole numbers of "
+                       f"pixels from 1 to {MAX_IMAGE_SIDE}")
+    check_split_settings(saved["settings"])
+    seen, parts = {}, {}
+    converted = os.path.normpath(os.path.abspath(artifacts_dir / "converted"))
+    for part in PARTS:
+        paths, labels = saved[part]["paths"], saved[part]["labels"]
+        if not isinstance(paths, list) or not isinstance(labels, list):
+            raise BadSplit(f"its {part} paths and labels are not lists")
+        if len(paths) != len(labels):
+            raise BadSplit(f"its {part} part has {len(paths)} paths and "
+                           f"{len(labels)} labels")
+        if not all(type(y) is int and 0 <= y < len(names) for y in labels):
+            bad = next(y for y in labels
+                       if not (type(y) is int and 0 <= y < len(names)))
+            raise BadSplit(f"its {part} labels hold {bad!r}, not a class number "
+                           f"from 0 to {len(names) - 1}")
+        full = tuple(resolve_split_path(p, root, converted) for p in paths)
+        for p in full:
+            if p in seen:
+                raise BadSplit(f"it lists {p} more than once (in {seen[p]} and "
+                               f"{part}): a training or validation image would "
+                               "be tested on")
+            seen[p] = part
+        parts[part] = ImageFiles(full, tuple(labels), tuple(names))
+    return Split(**parts, image_size=tuple(size), settings=dict(saved["settings"]),
+                 data_dir=root)
+
+
+def resolve_split_path(path, root: str, converted: str) -> str:
+    """``path`` of ``split.json`` as a path here: relative ones inside the
+    dataset folder ``root``; absolute ones only under 01's ``converted``
+    folder. Raises ``BadSplit`` for any other."""
+    if not isinstance(path, str) or not path:
+        raise BadSplit(f"its paths hold {path!r}, not a file name")
+    if os.path.isabs(path):
+        if os.path.normpath(path).startswith(converted + os.sep):
+            return path
+        raise BadSplit(f"it lists {path}, outside the dataset folder and the "
+                       "converted copies")
+    full = os.path.normpath(os.path.join(root, path))
+    if not full.startswith(os.path.normpath(root) + os.sep):
+        raise BadSplit(f"it lists {path}, outside the dataset folder {root}")
+    return full
+
+
+def check_split_settings(settings) -> None:
+    """Raise ``BadSplit`` unless ``settings`` are the ones 01 records: a
+    ``test_fraction`` from 0 to 1 and a whole, non-negative ``seed`` (what
+    making the split again on another machine needs)."""
+    if not isinstance(settings, dict):
+        raise BadSplit(f"its settings {settings!r} are not a dict")
+    fraction, seed = settings.get("test_fraction"), settings.get("seed")
+    if not (type(fraction) in (int, float) and 0 <= fraction < 1):
+        raise BadSplit(f"its settings' test_fraction {fraction!r} is not a "
+                       "number from 0 to 1")
+    if not (type(seed) is int and seed >= 0):
+        raise BadSplit(f"its settings' seed {seed!r} is not a whole number of "
+                       "0 or more")

@@ -26,3 +26,39 @@ def test_without_catch_up_a_missing_stage_names_its_notebook(assets_here):
                              progress=False)
 
 
+
+
+# -- issue 20: re-making a split whose recorded settings are odd -------------
+
+ODD_SETTINGS = {
+    "seed as text": {"test_fraction": 0.2, "seed": "abc"},
+    "fraction as text": {"test_fraction": "0.2", "seed": 123},
+    "fraction over 1": {"test_fraction": 2, "seed": 123},
+    "negative seed": {"test_fraction": 0.2, "seed": -1},
+    "fractional seed": {"test_fraction": 0.2, "seed": 1.5},
+    "no seed": {"test_fraction": 0.2},
+    "nothing": {},
+    "not a number": {"test_fraction": float("nan"), "seed": 123},
+}
+
+
+@pytest.mark.parametrize("settings", ODD_SETTINGS.values(), ids=ODD_SETTINGS.keys())
+def test_remaking_a_split_with_odd_settings_says_so(assets_here, settings):
+    """The split's images are not on this machine (another data_dir), so the
+    catch-up would make it again with its recorded settings."""
+    import json
+
+    from test_splits import write_saved_split
+
+    folder = assets_here / "a"
+    write_saved_split(folder, assets_here / "elsewhere", settings=settings)
+    import shutil
+    shutil.rmtree(assets_here / "elsewhere")
+    before = stages.results_path(folder, "split").read_bytes()
+    with pytest.raises(errors.UnusableArtifactError) as err:
+        catchup.rebase_split(folder, progress=False)
+    text = str(err.value)
+    assert "settings" in text and "split.json" in text and "01_data again" in text
+    assert stages.results_path(folder, "split").read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["split.json"]
+    assert json.loads(before)["settings"] == json.loads(json.dumps(settings))

@@ -88,3 +88,109 @@ def test_carve_matches_the_tutorial_counts_and_is_disjoint():
     assert splits.carve_test_files(files) == (validation, test)  # same every time
     other = splits.carve_test_files(files, seed=7)[1]
     assert set(other.paths) != set(test.paths)
+
+
+# -- issue 20: a hand-edited or damaged split.json ---------------------------
+
+def write_saved_split(folder, data, **changes) -> dict:
+    """A split.json as 01 writes it, for files that exist in folder ``data`` (made
+    here, empty: load_split does not open them), with ``changes`` applied."""
+    parts = {"train": ["train/cats/1.jpg", "train/dogs/2.jpg"],
+             "validation": ["validation/cats/3.jpg", "validation/dogs/4.jpg"],
+             "test": ["validation/cats/5.jpg", "validation/dogs/6.jpg"]}
+    for paths in parts.values():
+        for rel in paths:
+            (data / rel).parent.mkdir(parents=True, exist_ok=True)
+            (data / rel).write_bytes(b"")
+    saved = {"format": 1, "id": "0123456789ab", "data_dir": str(data),
+             "class_names": ["cats", "dogs"], "image_size": [160, 160],
+             "settings": {"test_fraction": 0.2, "seed": 123},
+             **{k: {"paths": list(v), "labels": [0, 1]} for k, v in parts.items()}}
+    for key, value in changes.items():
+        part, _, field = key.partition("__")
+        if field:
+            saved[part] = {**saved[part], field: value}
+        else:
+            saved[key] = value
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "split.json").write_text(json.dumps(saved))
+    return saved
+
+
+HOSTILE_SPLITS = {
+    # paths that leave the dataset folder
+    "climbs out": ({"train__paths": ["../../../etc/passwd", "train/dogs/2.jpg"]},
+                   "outside the dataset folder"),
+    "absolute elsewhere": ({"test__paths": ["/etc/hostname", "validation/dogs/6.jpg"]},
+                           "outside the dataset folder"),
+    "climbs out half-way": ({"validation__paths": ["train/cats/../../../x.jpg",
+                                                   "validation/dogs/4.jpg"]},
+                            "outside the dataset folder"),
+    # a file in two parts, or twice
+    "training image in the test set": ({"test__paths": ["train/cats/1.jpg",
+                                                        "validation/dogs/6.jpg"]},
+                                       "more than once"),
+    "twice in one part": ({"validation__paths": ["validation/cats/3.jpg",
+                                                 "validation/cats/3.jpg"]},
+                          "more than once"),
+    "one file, two spellings": ({"test__paths": ["train/cats/./1.jpg",
+                                                 "validation/dogs/6.jpg"]},
+                                "more than once"),
+    # labels outside the classes
+    "label 5": ({"train__labels": [0, 5]}, "labels"),
+    "label -1": ({"test__labels": [-1, 1]}, "labels"),
+    "label 1.5": ({"validation__labels": [0, 1.5]}, "labels"),
+    "label as text": ({"train__labels": ["0", "1"]}, "labels"),
+    "label true": ({"train__labels": [0, True]}, "labels"),
+    # lists of unequal length
+    "fewer labels": ({"train__labels": [0]}, "2 paths and 1 labels"),
+    "more labels": ({"test__labels": [0, 1, 1]}, "2 paths and 3 labels"),
+    # an image size that is not two small positive integers
+    "one number": ({"image_size": [160]}, "image_size"),
+    "zero": ({"image_size": [0, 160]}, "image_size"),
+    "a fraction": ({"image_size": [160.5, 160]}, "image_size"),
+    "text": ({"image_size": ["160", "160"]}, "image_size"),
+    "huge": ({"image_size": [100000, 100000]}, "image_size"),
+    "true": ({"image_size": [True, 160]}, "image_size"),
+    "not a list": ({"image_size": 160}, "image_size"),
+    # class names
+    "one class": ({"class_names": ["cats"]}, "class_names"),
+    "a class twice": ({"class_names": ["cats", "cats"]}, "class_names"),
+    "a number as a class": ({"class_names": ["cats", 3]}, "class_names"),
+    # the rest
+    "paths not a list": ({"train__paths": "train/cats/1.jpg"}, "paths"),
+    "data_dir a number": ({"data_dir": 5}, "data_dir"),
+    "settings a list": ({"settings": [0.2, 123]}, "settings"),
+}
+
+
+@pytest.mark.parametrize("changes, message", HOSTILE_SPLITS.values(),
+                         ids=HOSTILE_SPLITS.keys())
+def test_a_bad_split_is_refused_with_the_fix(tmp_path, changes, message):
+    write_saved_split(tmp_path / "a", tmp_path / "data", **changes)
+    before = (tmp_path / "a" / "split.json").read_bytes()
+    with pytest.raises(errors.UnusableArtifactError) as err:
+        splits.load_split(tmp_path / "a")
+    text = str(err.value)
+    assert message in text, text
+    assert "split.json" in text and "Run the notebook 01_data again" in text
+    assert (tmp_path / "a" / "split.json").read_bytes() == before  # kept as it is
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["split.json"]
+
+
+def test_a_good_hand_written_split_loads(tmp_path):
+    write_saved_split(tmp_path / "a", tmp_path / "data")
+    split = splits.load_split(tmp_path / "a")
+    assert split.image_size == (160, 160) and split.class_names == ("cats", "dogs")
+    assert len(split.train) == len(split.validation) == len(split.test) == 2
+
+
+def test_converted_copies_in_the_artifacts_folder_are_inside(tmp_path):
+    """01's converted copies live in the artifacts folder, outside the dataset:
+    the split may list them, by their absolute path."""
+    copy = tmp_path / "a" / "converted" / "train" / "cats" / "1.tif.jpg"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(b"")
+    write_saved_split(tmp_path / "a", tmp_path / "data",
+                      train__paths=[str(copy), "train/dogs/2.jpg"])
+    assert splits.load_split(tmp_path / "a").train.paths[0] == str(copy)
