@@ -36,3 +36,8 @@ class SplitImagesMissingError(MissingArtifactError):
 #: The errors a notebook shows as their message alone (``session``).
 COURSE_ERRORS = (AssetError, DatasetError, MissingArtifactError,
                  UnusableArtifactError, ArtifactMismatchError)
+
+
+class ArtifactsInUseError(UnusableArtifactError):
+    """Another process (a second kernel) is training into the same artifacts
+    folder."""

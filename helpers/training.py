@@ -27,9 +27,84 @@ import time
 from pathlib import Path
 
 from .artifacts import read_json, save_json
+from .errors import ArtifactsInUseError
 
 #: The record of the run a backup belongs to, written beside Keras' files.
 RUN_INFO = "run_info.json"
+#: The lock a training run holds on its artifacts folder (``lock_artifacts``).
+LOCK_FILE = ".training.lock"
+#: The locks this process holds: folder -> the open lock file.
+_HELD_LOCKS: dict = {}
+
+
+def lock_artifacts(folder: str | os.PathLike) -> Path:
+    """Hold ``folder``'s training lock, or stop at once naming the process that
+    holds it (03, 04, 07 through ``ResumableRun``).
+
+    Two kernels training into one folder would remove each other's epoch log
+    and fight over the backup. The lock is the operating system's (``flock``;
+    ``msvcrt.locking`` on Windows) on ``LOCK_FILE``: every process sees it, and
+    it goes when its process ends, killed or not. This process may take its own
+    lock again (a cell run twice). Returns the lock file.
+    """
+    path = Path(folder) / LOCK_FILE
+    key = os.path.abspath(path)
+    if key in _HELD_LOCKS:
+        return path
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        take_file_lock(fd)
+    except OSError:
+        owner = read_lock_owner(fd)
+        os.close(fd)
+        raise ArtifactsInUseError(
+            f"The artifacts folder {Path(folder)} is in use by another training "
+            f"run ({owner}: a second kernel, the notebook open twice, or another "
+            "learner): training here too would overwrite its backup and epoch "
+            "log. Stop the other kernel (Kernel > Shut Down Kernel) or wait for "
+            "its training to end, or set TL_ARTIFACTS_DIR to a folder of your "
+            "own, then run this cell again.") from None
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    _HELD_LOCKS[key] = fd
+    return path
+
+
+def unlock_artifacts(folder: str | os.PathLike) -> None:
+    """Give back ``folder``'s training lock, if this process holds it."""
+    fd = _HELD_LOCKS.pop(os.path.abspath(Path(folder) / LOCK_FILE), None)
+    if fd is not None:
+        os.close(fd)  # closing the file releases the lock
+
+
+def is_locked_here(folder: str | os.PathLike) -> bool:
+    """Whether this process holds ``folder``'s training lock."""
+    return os.path.abspath(Path(folder) / LOCK_FILE) in _HELD_LOCKS
+
+
+def take_file_lock(fd: int) -> None:
+    """Lock the open file ``fd`` without waiting; ``OSError`` if another
+    process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def read_lock_owner(fd: int) -> str:
+    """``"process <pid>"`` as the lock file says, or ``"another process"``."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        pid = os.read(fd, 32).decode().strip()
+    except (OSError, UnicodeDecodeError):
+        pid = ""
+    return f"process {pid}" if pid.isdigit() else "another process"
 
 
 def make_backup(backup_dir: str | os.PathLike):
@@ -224,6 +299,8 @@ class ResumableRun:
                  epochs: int, initial_epoch: int = 0, verbose: int = 1,
                  backup: bool = True, **settings):
         folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        lock_artifacts(folder)  # before anything of another run is touched
         self.backup_dir = folder / f"backup_{name}"
         self.log_path = folder / f"{name}_log.csv"
         self.epochs, self.initial_epoch = int(epochs), int(initial_epoch)
@@ -240,6 +317,7 @@ class ResumableRun:
                if backup else "no backup (not resumable)."))
         callbacks += make_epoch_log(self.log_path, resume=self.resume_at is not None)
         callbacks.append(make_progress(verbose))
+        callbacks.append(make_lock_keeper(folder))
         self.callbacks = callbacks
 
     def history(self) -> dict:
@@ -250,6 +328,22 @@ class ResumableRun:
     def seconds(self) -> float:
         """Training seconds, summed over the logged epochs."""
         return round(sum(self.history().get("seconds", [])), 3)
+
+
+def make_lock_keeper(folder: Path):
+    """A callback that holds ``folder``'s training lock while ``fit`` runs and
+    gives it back when ``fit`` ends (an interrupted ``fit`` keeps it: this
+    kernel resumes there)."""
+    import keras
+
+    class LockKeeper(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            lock_artifacts(folder)
+
+        def on_train_end(self, logs=None):
+            unlock_artifacts(folder)
+
+    return LockKeeper()
 
 
 def make_progress(verbose: int):

@@ -6,6 +6,7 @@ histories."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from synthetic import cut_file, make_small_model
 
-from helpers import training
+from helpers import errors, training
 
 # -- stale or damaged backups ------------------------------------------------
 
@@ -147,3 +148,87 @@ def test_epoch_log_keeps_the_last_row_of_an_epoch_and_skips_a_torn_line(tmp_path
     history = training.read_epoch_log(path)
     assert history == {"epoch": [0, 1], "accuracy": [0.5, 0.65],
                        "loss": [0.9, 0.75], "seconds": [1.0, 1.2]}
+
+
+# -- issue 20: two kernels training into one artifacts folder ----------------
+
+HOLD_LOCK = """
+import sys, time
+sys.path.insert(0, sys.argv[2])
+from helpers import errors, training
+training.lock_artifacts(sys.argv[1])
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+@contextlib.contextmanager
+def other_kernel(folder: Path):
+    """Another Python process holding ``folder``'s training lock; killed
+    (SIGKILL, as a crashed kernel) when the block ends, whatever happens."""
+    import subprocess
+    import sys
+
+    root = Path(training.__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder),
+                             str(root)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def make_run(folder: Path, name: str = "feature_extraction"):
+    return training.ResumableRun(folder, name, make_small_model(2), "s1",
+                                 epochs=2, verbose=0)
+
+
+@pytest.mark.parametrize("name", ["feature_extraction", "fine_tuning", "own"])
+def test_training_into_a_folder_another_process_uses_stops_at_once(tmp_path,
+                                                                    name):
+    folder = tmp_path / "artifacts"
+    folder.mkdir()
+    (folder / f"{name}_log.csv").write_text("epoch,loss\n0,0.5\n")  # theirs
+    before = snapshot(folder)
+    with other_kernel(folder) as proc:
+        with pytest.raises(errors.ArtifactsInUseError) as err:
+            make_run(folder, name)
+        message = str(err.value)
+        assert str(folder) in message and f"process {proc.pid}" in message
+        assert "TL_ARTIFACTS_DIR" in message
+        # nothing of the other run touched: its log, no backup of ours
+        assert {k: v for k, v in snapshot(folder).items()
+                if k != training.LOCK_FILE} == before
+    # killed: the lock goes with it, and training here can start
+    run = make_run(folder, name)
+    assert run.backup_dir.parent == folder
+
+
+def test_one_kernel_may_run_its_cell_again(tmp_path):
+    make_run(tmp_path)
+    make_run(tmp_path)  # the same process: no conflict with itself
+    make_run(tmp_path, "fine_tuning")
+
+
+def test_a_lock_file_left_by_a_dead_process_is_no_obstacle(tmp_path):
+    (tmp_path / training.LOCK_FILE).write_text("99999999\n")
+    make_run(tmp_path)
+
+
+def test_another_folder_is_not_locked(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with other_kernel(tmp_path / "a"):
+        make_run(tmp_path / "b")
+
+
+def test_the_lock_is_released_when_fit_ends(tmp_path):
+    x = np.zeros((8, 4), "float32")
+    model = make_small_model(2)
+    run = training.ResumableRun(tmp_path, "fe", model, "s1", epochs=1, verbose=0)
+    model.fit(x, np.zeros(8, "float32"), epochs=1, verbose=0,
+              callbacks=run.callbacks)
+    assert not training.is_locked_here(tmp_path)
