@@ -45,6 +45,8 @@ STALL_BYTES = 64 * 1024
 CHUNK_BYTES = 64 * 1024
 #: No asset of the course is near this; a server sending more is refused.
 MAX_DOWNLOAD_BYTES = 2 << 30
+#: A download that never stalls but never ends gives up after this long.
+DEADLINE_SECONDS = 3600.0
 #: A zip may unpack to at most this many bytes, files and entries.
 MAX_EXTRACT_BYTES = 2 << 30
 MAX_ENTRIES = 50_000
@@ -173,9 +175,15 @@ def check_content(path: Path, kind: str) -> None:
                      f"{kind} file expected")
 
 
-def fetch_url(url: str, tmp: Path, label: str, progress: bool) -> None:
-    """Write what ``url`` serves to ``tmp``; raise on a stall or a short body."""
+def fetch_url(url: str, tmp: Path, label: str, progress: bool,
+              max_bytes: int | None = None) -> None:
+    """Write what ``url`` serves to ``tmp``; raise on a stall, a short body,
+    more than ``max_bytes`` (``MAX_DOWNLOAD_BYTES``) or ``DEADLINE_SECONDS``."""
     from tqdm.auto import tqdm
+
+    limit = MAX_DOWNLOAD_BYTES if max_bytes is None else min(max_bytes,
+                                                             MAX_DOWNLOAD_BYTES)
+    deadline = time.monotonic() + DEADLINE_SECONDS
 
     parts = urllib.parse.urlsplit(url)
     if parts.scheme == "file":
@@ -187,9 +195,9 @@ def fetch_url(url: str, tmp: Path, label: str, progress: bool) -> None:
     try:
         with open_url(url, watch) as response, open(tmp, "wb") as out:
             total = read_content_length(response.headers)
-            if total is not None and total > MAX_DOWNLOAD_BYTES:
+            if total is not None and total > limit:
                 raise AssetError(f"announces {total:,} bytes, more than the "
-                                 f"{MAX_DOWNLOAD_BYTES:,} bytes any asset needs")
+                                 f"{limit:,} bytes this file may have")
             read = getattr(response, "read1", response.read)
             with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
                       desc=label, disable=not progress) as bar:
@@ -198,9 +206,14 @@ def fetch_url(url: str, tmp: Path, label: str, progress: bool) -> None:
                     done += len(chunk)
                     watch.received = done
                     bar.update(len(chunk))
-                    if done > MAX_DOWNLOAD_BYTES:
-                        raise AssetError(f"sent more than {MAX_DOWNLOAD_BYTES:,} "
-                                         "bytes, more than any asset needs")
+                    if done > limit:
+                        raise AssetError(f"sent more than {limit:,} bytes, more "
+                                         "than this file may have")
+                    if time.monotonic() > deadline:
+                        raise AssetError(
+                            f"took longer than {DEADLINE_SECONDS:g} seconds (got "
+                            f"{done:,} bytes): the network is too slow or the "
+                            "server sends without end")
     except (OSError, http.client.HTTPException):
         if not watch.stalled:
             raise
@@ -233,15 +246,16 @@ def describe_failure(error: BaseException) -> str:
 
 
 def download(origins: list[str], dest: Path, progress: bool = True,
-             label: str | None = None, fix: str = "", kind: str | None = None
-             ) -> Path:
+             label: str | None = None, fix: str = "", kind: str | None = None,
+             max_bytes: int | None = None) -> Path:
     """Download the first origin that works to ``dest``, atomically.
 
     Each origin is written to a temporary name beside ``dest``, and renamed only
     when its byte count matches the server's Content-Length and, with ``kind``
-    ("zip" or "hdf5"), it looks like that kind of file. Any failure of one origin
-    is recorded and the next is tried; if none works, raises ``AssetError``
-    listing what each origin did, followed by ``fix``.
+    ("zip" or "hdf5"), it looks like that kind of file; it may not exceed
+    ``max_bytes`` (a manifest's size, say) nor take ``DEADLINE_SECONDS``. Any
+    failure of one origin is recorded and the next is tried; if none works,
+    raises ``AssetError`` listing what each origin did, followed by ``fix``.
     """
     label = label or dest.name
     failures = []
@@ -251,7 +265,7 @@ def download(origins: list[str], dest: Path, progress: bool = True,
             continue
 
         def write(tmp, url=url):
-            fetch_url(url, Path(tmp), label, progress)
+            fetch_url(url, Path(tmp), label, progress, max_bytes)
             if kind:
                 check_content(Path(tmp), kind)
 

@@ -75,18 +75,20 @@ class MirrorCheckpoints:
 def fetch_manifest() -> tuple[str | None, dict | None, str]:
     """The checkpoints URL and manifest of the first mirror in ``TL_MIRROR`` that
     serves one, or ``(None, None, why not)``; why is "" without ``TL_MIRROR``
-    (02-06's catch-up). A manifest that is not one raises ``AssetError``."""
+    (02-06's catch-up). A mirror that answers with something else (a captive
+    portal's page, a catch-all server, a damaged or huge manifest) is passed
+    over for the next, and named in why not."""
     failures = []
     with tempfile.TemporaryDirectory() as work:
         for base in get_mirror_urls():
             url = f"{base.rstrip('/')}/{CHECKPOINTS_DIR}"
             try:
                 path = download([f"{url}/{MANIFEST_FILE}"],
-                                          Path(work) / MANIFEST_FILE, False)
-            except AssetError as e:
+                                Path(work) / MANIFEST_FILE, False,
+                                max_bytes=MAX_MANIFEST_BYTES)
+                return url, read_manifest(path, url), ""
+            except AssetError as e:  # not a mirror of this course: the next
                 failures.append(str(e).split("Tried:\n  ", 1)[-1])
-                continue
-            return url, read_manifest(path, url), ""
     why = ("No checkpoints from the classroom mirror (" + "; ".join(failures)
            + "): made here instead.") if failures else ""
     return None, None, why
@@ -157,7 +159,8 @@ def fetch_checkpoint(artifacts_dir, stage: str, url: str, manifest: dict,
         for name in names:
             path = download(
                 [f"{url}/{name}"], staging / name, progress, fix=REMAKE_MIRROR,
-                kind="zip" if name == model else None)
+                kind="zip" if name == model else None,
+                max_bytes=expected[name][1])
             verify_checksum(path, f"{url}/{name}", *expected[name])
             check_recorded_split(path, f"{url}/{name}", manifest["split_id"])
         for name in names:  # the results JSON last: only then is the stage there

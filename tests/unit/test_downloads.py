@@ -535,3 +535,52 @@ def test_a_good_zip_within_the_limits_extracts(tmp_path):
     out = downloads.safe_extract(zip_path, tmp_path / "out")
     assert (out / JPEG[0]).read_bytes() == JPEG[1]
     assert (out / "d/train/dogs/2.jpg").read_bytes() == b"y"
+
+
+# -- issue 20: an overall deadline, a size bound per download ---------------
+
+def steady(rate_bytes: int, head: bytes = b"HTTP/1.1 200 OK\r\n\r\nPK\x03\x04",
+           chunked: bool = False):
+    """Sends ``head``, then ``rate_bytes`` every 50 ms without end: never
+    stalls, never reaches the size limit in a test's time."""
+    def respond(conn, stop):
+        conn.sendall(head)
+        while not stop.wait(0.05):
+            body = b"\0" * rate_bytes
+            conn.sendall(b"%x\r\n%s\r\n" % (len(body), body) if chunked else body)
+    return respond
+
+
+@pytest.mark.usefixtures("small_limits")
+@pytest.mark.parametrize("respond", [
+    steady(2000),                                               # no length
+    steady(3000, b"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\nPK\x03\x04"),
+    steady(1500, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+           b"4\r\nPK\x03\x04\r\n", chunked=True),
+], ids=["no-length", "announced", "chunked"])
+def test_a_download_has_an_overall_deadline(tmp_path, monkeypatch, respond):
+    monkeypatch.setattr(downloads, "DEADLINE_SECONDS", 0.8)
+    dest = tmp_path / "dl" / "x.zip"
+    start = time.monotonic()
+    with raw_server(respond) as url, pytest.raises(errors.AssetError) as err:
+        downloads.download([url], dest, progress=False, kind="zip")
+    assert time.monotonic() - start < 5
+    assert "took longer than 0.8 seconds" in str(err.value)
+    assert list((tmp_path / "dl").iterdir()) == []
+
+
+@pytest.mark.parametrize("size, limit, message", [
+    (5000, 1000, "sent more than 1,000 bytes"),         # no Content-Length
+    (5000, 4999, "sent more than 4,999 bytes"),
+    (100, 10, "sent more than 10 bytes"),
+])
+def test_a_download_stops_at_the_size_it_may_have(tmp_path, size, limit, message):
+    body = b"{" + b" " * (size - 2) + b"}"
+    dest = tmp_path / "dl" / "m.json"
+    with raw_server(reply(body, length=False)) as url, pytest.raises(
+            errors.AssetError, match=message):
+        downloads.download([url], dest, progress=False, max_bytes=limit)
+    with raw_server(reply(body)) as url, pytest.raises(
+            errors.AssetError, match=f"announces {size:,} bytes"):
+        downloads.download([url], dest, progress=False, max_bytes=limit)
+    assert list((tmp_path / "dl").iterdir()) == []
