@@ -62,3 +62,60 @@ def test_remaking_a_split_with_odd_settings_says_so(assets_here, settings):
     assert stages.results_path(folder, "split").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["split.json"]
     assert json.loads(before)["settings"] == json.loads(json.dumps(settings))
+
+
+# -- issue 20: a folder that persists but cannot be used ---------------------
+
+def make_file(path):
+    path.write_text("in the way")
+    return path
+
+
+def inside_a_file(path):
+    make_file(path)
+    return path / "kept"
+
+
+def broken_link(path):
+    path.symlink_to(path.parent / "gone" / "nowhere")
+    return path
+
+
+def too_long(path):
+    return path / ("x" * 300)
+
+
+BAD_PERSIST = {"a file": make_file, "inside a file": inside_a_file,
+               "a broken link": broken_link, "a name too long": too_long}
+
+
+@pytest.mark.parametrize("make", BAD_PERSIST.values(), ids=BAD_PERSIST.keys())
+def test_a_persist_folder_that_cannot_be_used_stops_before_the_work(
+        tmp_path, monkeypatch, make):
+    target = make(tmp_path / "persist")
+    monkeypatch.setenv("TL_PERSIST_DIR", str(target))
+    (tmp_path / "a").mkdir()
+    stages.results_path(tmp_path / "a", "split").write_text("{}")
+    for call in (lambda: persist.get_persist_dir(),
+                 lambda: catchup.keep(tmp_path / "a", "split"),
+                 lambda: catchup.ensure_stage("split", tmp_path / "a",
+                                              progress=False)):
+        with pytest.raises(errors.UnusableArtifactError) as err:
+            call()
+        message = str(err.value)
+        assert "TL_PERSIST_DIR" in message and "unset it" in message
+    assert stages.results_path(tmp_path / "a", "split").read_text() == "{}"
+    assert not list(tmp_path.rglob("*.partial*"))
+
+
+@pytest.mark.parametrize("make", [make_file, inside_a_file])
+def test_a_persist_folder_lost_after_the_work_keeps_the_artifacts(tmp_path, make):
+    (tmp_path / "a").mkdir()
+    stages.results_path(tmp_path / "a", "split").write_text("{}")
+    target = make(tmp_path / "persist")
+    with pytest.raises(errors.UnusableArtifactError) as err:
+        persist.save_to_persist_dir(tmp_path / "a", "split", target)
+    message = str(err.value)
+    assert str(target) in message and "are kept in" in message
+    assert stages.results_path(tmp_path / "a", "split").read_text() == "{}"
+    assert not list(tmp_path.rglob("*.partial*"))
