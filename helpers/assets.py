@@ -79,6 +79,24 @@ def get_cache_dir() -> Path:
     return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
 
 
+def make_cache_subdir(name: str) -> Path:
+    """``<cache>/<name>``, made if needed; ``AssetError`` naming ``KERAS_HOME``
+    when the cache or that folder is a file, lies inside one, or cannot be
+    made (before anything is downloaded)."""
+    path = get_cache_dir() / name
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise AssetError(
+            f"The Keras cache folder {path} cannot be made ({type(e).__name__}: "
+            f"{e.strerror or e}): KERAS_HOME={get_cache_dir()} must name a "
+            "folder you can write to, where Keras keeps the dataset and the "
+            "weights. Set KERAS_HOME to such a folder (or unset it: ~/.keras), "
+            "or move away the file in the way."
+        ) from e
+    return path
+
+
 def get_origins(file_name: str, url_env: str,
                 default_urls: str | tuple[str, ...]) -> list[str]:
     """URLs to try for one asset, in order (see the module docstring)."""
@@ -151,6 +169,7 @@ def _local_dataset(local: str, cache: Path, name: str = "TL_DATA_DIR") -> Path:
     ).hexdigest()[:10]
     dest = cache / f"{DATASET_NAME}-from-{path.stem}-{key}"
     if not (dest / COMPLETE_MARKER).exists():
+        make_cache_subdir(cache.name)
         extract_dataset(path, dest)
     return dest
 
@@ -176,6 +195,7 @@ def get_dataset_dir(progress: bool = True,
             "it, then run again."
         )
     origins = get_origins(DATASET_ZIP, "TL_DATA_URL", DATASET_URLS)
+    make_cache_subdir(cache.name)
 
     def fetch_and_extract(zip_path):
         download(origins, zip_path, progress, label=DATASET_ZIP, fix=FIX,
@@ -261,6 +281,7 @@ def get_weights_path(progress: bool = True, verify: bool = True,
     if dest.is_file():
         return verify_weights(dest) if verify else dest
     origins = get_origins(WEIGHTS_FILE, "TL_WEIGHTS_URL", WEIGHTS_URL)
+    make_cache_subdir(dest.parent.name)
 
     def fetch_and_verify(tmp):
         download(origins, tmp, progress, label=WEIGHTS_FILE, fix=FIX, kind="hdf5")

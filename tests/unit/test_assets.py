@@ -205,3 +205,63 @@ def test_mirror_serves_only_the_dataset_images(tmp_path, small_dataset, weights_
         f"{assets.DATASET_NAME}/{p.relative_to(small_dataset).as_posix()}"
         for p in small_dataset.rglob("*") if p.is_file())
     assert sorted(names) == expected
+
+
+# -- issue 20: KERAS_HOME naming a file --------------------------------------
+
+def keras_home_a_file(home):
+    home.write_text("not a folder")
+
+
+def keras_home_inside_a_file(home):
+    home.parent.joinpath("file").write_text("not a folder")
+    return home.parent / "file" / "keras"
+
+
+def subfolder_a_file(name):
+    def make(home):
+        home.mkdir()
+        (home / name).write_text("not a folder")
+    return make
+
+
+def keras_home_a_broken_link(home):
+    home.symlink_to(home.parent / "gone" / "away")
+
+
+BAD_HOMES = {"a file": keras_home_a_file, "inside a file": keras_home_inside_a_file,
+             "datasets a file": subfolder_a_file("datasets"),
+             "models a file": subfolder_a_file("models"),
+             "a broken link": keras_home_a_broken_link}
+
+
+@pytest.mark.parametrize("make", BAD_HOMES.values(), ids=BAD_HOMES.keys())
+@pytest.mark.parametrize("asset", ["dataset", "weights", "dataset zip"])
+def test_keras_home_that_is_not_a_folder_names_the_setting(
+        tmp_path, monkeypatch, server, small_dataset, weights_file, make, asset):
+    if (asset, make) in ((a, BAD_HOMES[m]) for a, m in (
+            ("dataset", "models a file"), ("dataset zip", "models a file"),
+            ("weights", "datasets a file"))):
+        pytest.skip("that asset does not use that folder")
+    root, url = server
+    home = make(tmp_path / "home") or tmp_path / "home"
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    if asset == "dataset":
+        zip_folder(small_dataset, root / "d.zip")
+        monkeypatch.setenv("TL_DATA_URL", f"{url}/d.zip")
+        call = lambda: assets.get_dataset_dir(progress=False)  # noqa: E731
+    elif asset == "dataset zip":
+        monkeypatch.setenv("TL_DATA_DIR", str(zip_folder(small_dataset,
+                                                         tmp_path / "d.zip")))
+        before = sorted(p.name for p in tmp_path.iterdir())
+        call = lambda: assets.get_dataset_dir(progress=False)  # noqa: E731
+    else:
+        (root / "w.h5").write_bytes(weights_file.read_bytes())
+        monkeypatch.setenv("TL_WEIGHTS_URL", f"{url}/w.h5")
+        call = lambda: assets.get_weights_path(progress=False)  # noqa: E731
+    with pytest.raises(errors.AssetError) as err:
+        call()
+    message = str(err.value)
+    assert "KERAS_HOME" in message and "a folder you can write to" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
