@@ -46,18 +46,36 @@ def count_images(data_dir: Path) -> dict[str, int]:
 
 def zip_dataset(data_dir: Path, target: Path) -> Path:
     """Zip the dataset's images in the tutorial's layout: the class folders of
-    train/ and validation/ only, no hidden file (``.git/``, ``.DS_Store``)."""
-    from helpers import assets, checks
+    train/ and validation/ only, no hidden file (``.git/``, ``.DS_Store``), no
+    file that is not an image (notes, PDFs, a text file named .jpg) and no file
+    a symbolic link brings in from outside the dataset folder: the zip is
+    served to the whole class (``list_dataset_images``)."""
+    from helpers import assets
     from helpers.artifacts import write_atomically
 
     def write(tmp):
         with zipfile.ZipFile(tmp, "w") as zf:
-            for split in checks.SPLITS:
-                for path in checks.list_image_files(data_dir / split).paths:
-                    rel = Path(path).relative_to(data_dir).as_posix()
-                    zf.write(path, f"{assets.DATASET_NAME}/{rel}")
+            for path in list_dataset_images(data_dir):
+                rel = Path(path).relative_to(data_dir).as_posix()
+                zf.write(path, f"{assets.DATASET_NAME}/{rel}")
 
     return write_atomically(target, write)
+
+
+def list_dataset_images(data_dir: Path) -> list[str]:
+    """The image files of the dataset's class folders that lie inside it,
+    links resolved: what ``make mirror`` may serve."""
+    from helpers import checks
+
+    root = os.path.realpath(data_dir)
+    images = []
+    for split in checks.SPLITS:
+        for path in checks.list_image_files(data_dir / split).paths:
+            real = os.path.realpath(path)
+            if (real.startswith(root + os.sep)
+                    and checks.inspect_image(path)[0] != "skip"):
+                images.append(path)
+    return images
 
 
 def make_mirror(folder: Path, progress: bool = True,
@@ -186,6 +204,15 @@ def main(argv=None) -> int:
                         help="with --mirror: make missing checkpoints the quick "
                         "way first (06's recipe, about 2 minutes on a CPU)")
     args = parser.parse_args(argv)
+    if args.mirror:  # before anything is downloaded or checked
+        try:
+            Path(args.mirror).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            print(f"error: --mirror {args.mirror} cannot be used as the mirror "
+                  f"folder ({type(e).__name__}: {e.strerror or e}): give "
+                  "--mirror a folder you can write to (make mirror: mirror/), or "
+                  "move away the file in the way.", file=sys.stderr)
+            return 1
     try:
         cached = (assets.get_cache_dir() / "datasets" / assets.DATASET_NAME
                   / assets.COMPLETE_MARKER).exists()

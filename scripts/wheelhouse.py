@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from packaging.requirements import Requirement  # requirements.txt pins it
+from packaging.requirements import InvalidRequirement, Requirement  # pinned
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,11 +154,43 @@ def project_metadata(root: Path = ROOT) -> tuple[str, str]:
     return project["name"], project["version"]
 
 
+def read_requirements(path: Path) -> str:
+    """The text of the requirements file ``path``; ``WheelhouseError`` when it
+    is not UTF-8 (pip's own default), a byte-order mark allowed."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise WheelhouseError(
+            f"{path} is not UTF-8 text (byte 0x{data[e.start]:02x} at position "
+            f"{e.start}): save it as UTF-8 (in an editor: Save with Encoding, "
+            "UTF-8), then run again.") from None
+
+
+def join_continued_lines(text: str) -> list[tuple[int, str]]:
+    """``(line number, logical line)`` of a requirements file: lines ending in
+    a backslash continue on the next (as pip reads them), comments removed."""
+    lines, number, pending = [], 0, ""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = re.split(r"(?:^|\s)#", raw)[0]
+        if not pending:
+            number = i
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1]
+            continue
+        lines.append((number, (pending + line).strip()))
+        pending = ""
+    if pending.strip():
+        lines.append((number, pending.strip()))
+    return [(n, line) for n, line in lines if line]
+
+
 def wheelhouse_requirements(requirements_text: str, name: str, version: str) -> str:
     """The mirror's requirements.txt: the course's pins, then the course itself
     (its own dependencies are among the pins, so one resolution serves both)."""
-    options = [line for line in requirements_text.splitlines()
-               if line.strip().startswith("-")]
+    options = [line for _, line in join_continued_lines(requirements_text)
+               if line.startswith("-")]
     if options:
         raise WheelhouseError(
             f"requirements.txt has option lines ({'; '.join(options)}), which a "
@@ -173,9 +205,23 @@ def wheelhouse_requirements(requirements_text: str, name: str, version: str) -> 
 
 
 def requirement_lines(text: str) -> list[str]:
-    """The requirements of a requirements file (no comments, no options)."""
-    lines = (line.split(" #")[0].strip() for line in text.splitlines())
-    return [line for line in lines if line and not line.startswith(("#", "-"))]
+    """The requirements of a requirements file: continued lines joined, no
+    comments, no option lines, no ``--hash`` (a hash pins one platform's
+    wheel; the wheelhouse serves several). ``WheelhouseError`` names a line
+    that is not a requirement."""
+    requirements = []
+    for number, line in join_continued_lines(text):
+        if line.startswith("-"):
+            continue
+        line = re.sub(r"\s*--hash[=\s]\S+", "", line).strip()
+        try:
+            Requirement(line)
+        except InvalidRequirement as e:
+            raise WheelhouseError(
+                f"line {number} ({line!r}) is not a requirement pip can read "
+                f"({e}): fix or remove it") from None
+        requirements.append(line)
+    return requirements
 
 
 def marker_environment(platform: Platform, python: str) -> dict[str, str]:
@@ -355,6 +401,20 @@ def summary(targets: list[Target], folder: Path) -> list[str]:
     return lines
 
 
+def make_out_folder(out: Path) -> Path:
+    """``out``, made if needed; ``WheelhouseError`` when it is a file, lies
+    inside one or cannot be made."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WheelhouseError(
+            f"--out {out} cannot be used as the wheelhouse folder "
+            f"({type(e).__name__}: {e.strerror or e}): give --out a folder you "
+            "can write to (default mirror/wheels), or move away the file in the "
+            "way.") from None
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "mirror" / "wheels",
@@ -383,15 +443,24 @@ def main(argv=None) -> int:
         if not args.requirements.is_file():
             raise WheelhouseError(f"{args.requirements} does not exist: give "
                                   "--requirements FILE")
+        name, version = project_metadata()
+        try:  # before anything is built or downloaded
+            pinned = wheelhouse_requirements(read_requirements(args.requirements),
+                                             name, version)
+        except WheelhouseError as e:
+            message = str(e)
+            if str(args.requirements) not in message:
+                message = f"{args.requirements}: {message}"
+            raise WheelhouseError(message) from None
+        if not args.check:
+            make_out_folder(args.out)
         with tempfile.TemporaryDirectory(prefix="wheelhouse-") as tmp:
             work = Path(tmp)
             out = work / "check" if args.check else args.out
             out.mkdir(parents=True, exist_ok=True)
             wheel = build_project_wheel(out, work, isolated=not offline)
-            name, version = project_metadata()
             requirements = work / "requirements.txt"  # into out once complete
-            requirements.write_text(wheelhouse_requirements(
-                args.requirements.read_text(), name, version))
+            requirements.write_text(pinned)
             for t in targets:
                 print(f"resolving for {t.label} ...", flush=True)
                 resolve(t, requirements, work, [out, *sources], index=not offline)

@@ -265,3 +265,78 @@ def test_keras_home_that_is_not_a_folder_names_the_setting(
     message = str(err.value)
     assert "KERAS_HOME" in message and "a folder you can write to" in message
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# -- issue 20: make mirror serves the dataset's images, nothing else ---------
+
+def add_text_file(data_dir, outside):
+    (data_dir / "train" / "cats" / "notes.txt").write_text("my notes")
+
+
+def add_text_named_jpg(data_dir, outside):
+    (data_dir / "validation" / "dogs" / "fake.jpg").write_text("not an image")
+
+
+def add_link_to_a_file_outside(data_dir, outside):
+    secret = outside / "secret.jpg"
+    synthetic.write_image(secret, "cats", __import__("numpy").random.default_rng(0))
+    (data_dir / "train" / "dogs" / "linked.jpg").symlink_to(secret)
+
+
+def add_link_to_a_folder_outside(data_dir, outside):
+    (outside / "private").mkdir()
+    synthetic.write_image(outside / "private" / "me.jpg", "cats",
+                          __import__("numpy").random.default_rng(1))
+    (data_dir / "train" / "cats" / "more").symlink_to(outside / "private")
+
+
+def add_pdf_and_zip(data_dir, outside):
+    (data_dir / "train" / "cats" / "paper.pdf").write_bytes(b"%PDF-1.4 ...")
+    (data_dir / "validation" / "cats" / "backup.zip").write_bytes(b"PK\x05\x06"
+                                                                  + b"\0" * 18)
+
+
+FOREIGN = {"a text file": add_text_file, "text named .jpg": add_text_named_jpg,
+           "link to a file outside": add_link_to_a_file_outside,
+           "link to a folder outside": add_link_to_a_folder_outside,
+           "a pdf and a zip": add_pdf_and_zip}
+
+
+@pytest.mark.parametrize("add", FOREIGN.values(), ids=FOREIGN.keys())
+def test_make_mirror_zips_only_the_datasets_images(tmp_path, small_dataset,
+                                                   weights_file, monkeypatch, add):
+    import shutil
+
+    data_dir = shutil.copytree(small_dataset, tmp_path / "data")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    add(data_dir, outside)
+    monkeypatch.setenv("TL_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
+    zip_path = fetch.zip_dataset(data_dir, tmp_path / "mirror" / assets.DATASET_ZIP)
+    with zipfile.ZipFile(zip_path) as zf:
+        names = sorted(zf.namelist())
+    expected = sorted(
+        f"{assets.DATASET_NAME}/{p.relative_to(small_dataset).as_posix()}"
+        for p in small_dataset.rglob("*") if p.is_file())
+    assert names == expected
+    assert sorted(p.name for p in (tmp_path / "mirror").iterdir()) == [
+        assets.DATASET_ZIP]
+
+
+@pytest.mark.parametrize("make", ["a file", "inside a file", "a broken link"])
+def test_a_mirror_folder_that_is_not_one_says_so_before_the_work(
+        tmp_path, capsys, monkeypatch, make):
+    monkeypatch.setenv("TL_DATA_URL", "http://127.0.0.1:9/never-asked.zip")
+    target = tmp_path / "mirror"
+    if make == "a file":
+        target.write_text("in the way")
+    elif make == "inside a file":
+        (tmp_path / "f").write_text("in the way")
+        target = tmp_path / "f" / "mirror"
+    else:
+        target.symlink_to(tmp_path / "gone")
+    assert fetch.main(["--mirror", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(target) in err and "--mirror" in err
+    assert "never-asked" not in err  # stopped before any download
