@@ -1,17 +1,33 @@
-"""Benchmark: the tutorial's path against the fast path, on the real data.
+"""Benchmark: the course against the tutorial's own code, and against its fast path.
 
     make benchmark      # = python scripts/benchmark.py
+    make quick          # = python scripts/benchmark.py --quick: the quick path only
 
 1. Input pipeline alone: images/second over the training split, decoding every
-   epoch (the default) and reading decoded images from the in-memory cache.
-2. The default path (notebooks 03 and 04: 10 + 10 epochs through the whole
+   epoch (the course's pipeline, and the tutorial's ``image_dataset_from_directory``)
+   and reading decoded images from the in-memory cache.
+2. The tutorial's code as written (``scripts/tutorial_baseline.py``) against the
+   course's default path (notebooks 03 and 04 in fresh kernels), ``--epochs`` +
+   ``--epochs`` each, alternating (tutorial first in even repeats, the course
+   first in odd ones), ``--repeats`` times: seconds per epoch (validation
+   included), median and spread, and the ratios course / tutorial.
+3. Where an epoch of the course's default path goes, for both stages: the input
+   pipeline alone, the training step alone (on batches held in memory),
+   validation alone, the course's callbacks alone (backup, epoch log, timing,
+   progress), and one whole epoch to compare their sum with.
+4. The default path (notebooks 03 and 04: 10 + 10 epochs through the whole
    network) and the fast path (notebook 06: cached features and activations),
-   run back to back in fresh kernels with their own artifacts folder.
-3. Side by side: validation and test accuracy, seconds per stage, peak memory,
-   and the ratio fast / default.
+   run back to back in fresh kernels with their own artifacts folder: validation
+   and test accuracy, seconds per stage, peak memory, the ratio fast / default.
+5. The quick path: the whole course as a learner who catches up runs it (01 and
+   02, then 03's and 04's models made by the catch-up, 06's recipe, then 05),
+   its total seconds and its accuracy.
 
-Writes results/benchmark.json and prints the table. Settings as in the notebooks
-(TL_DATA_DIR, TL_WEIGHTS, ...).
+The machine's load average is recorded at the start and the end (and before
+each run of step 2). Writes results/benchmark.json and prints the tables.
+Settings as in the notebooks (TL_DATA_DIR, TL_WEIGHTS, ...). ``--parts`` runs
+some of the steps (``baseline,breakdown,compare,quick``) and keeps the other
+entries of an existing ``--output``.
 """
 
 from __future__ import annotations
@@ -30,26 +46,344 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+#: The steps of a full run, in order (``--parts``).
+PARTS = ("baseline", "breakdown", "compare", "quick")
+#: The quick path's target: the whole course in 5 minutes on a 2-core CPU.
+QUICK_TARGET_SECONDS = 300
+
+
+def load_average() -> list[float] | None:
+    """The 1-, 5- and 15-minute load averages (None where the system has none)."""
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def one_pass(dataset) -> tuple[int, float]:
+    """Images and seconds of one pass over a batched dataset."""
+    start = time.perf_counter()
+    n = sum(int(x.shape[0]) for x, _ in dataset)
+    return n, time.perf_counter() - start
+
+
 def pipeline_throughput(work: Path, batch_size=32, image_size=(160, 160)) -> dict:
-    """Images/second of the input pipeline alone, without and with the cache."""
+    """Images/second of the input pipeline alone: the course's, without and with
+    the cache, and the tutorial's ``image_dataset_from_directory``."""
+    import tensorflow as tf
+
     from helpers import assets, checks, pipeline
 
-    files = checks.check_dataset(assets.get_dataset_dir(), work_dir=work,
+    data_dir = assets.get_dataset_dir()
+    files = checks.check_dataset(data_dir, work_dir=work,
                                  progress=False).splits["train"]
 
-    def one_pass(ds) -> float:
-        start = time.perf_counter()
-        n = sum(int(x.shape[0]) for x, _ in ds)
-        return n / (time.perf_counter() - start)
+    def rate(ds) -> float:
+        n, seconds = one_pass(ds)
+        return round(n / seconds, 1)
 
     plain = pipeline.make_dataset(files, image_size, batch_size, shuffle=True)
     cached = pipeline.make_dataset(files, image_size, batch_size, shuffle=True,
                                    cache=True)
+    tutorial = tf.keras.utils.image_dataset_from_directory(
+        str(Path(data_dir) / "train"), shuffle=True, batch_size=batch_size,
+        image_size=image_size, verbose=False).prefetch(tf.data.AUTOTUNE)
     return {
         "images": len(files),
-        "decode_every_epoch": round(one_pass(plain), 1),
-        "cache_first_pass": round(one_pass(cached), 1),
-        "cache_later_passes": round(one_pass(cached), 1),
+        "decode_every_epoch": rate(plain),
+        "cache_first_pass": rate(cached),
+        "cache_later_passes": rate(cached),
+        "tutorial_image_dataset_from_directory": rate(tutorial),
+    }
+
+
+# --- 2. The tutorial's code against the course's default path -----------------
+
+def run_tutorial(work: Path, repeat: int, epochs: int) -> dict:
+    """scripts/tutorial_baseline.py in a fresh process on the course's data and
+    weights; its seconds per epoch."""
+    import subprocess
+
+    from helpers import assets
+
+    output = work / f"tutorial_{repeat}.json"
+    command = [sys.executable, str(ROOT / "scripts" / "tutorial_baseline.py"),
+               str(assets.get_dataset_dir()), "--weights",
+               str(assets.prepare_weights()), "--initial-epochs", str(epochs),
+               "--fine-tune-epochs", str(epochs), "--output", str(output)]
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    if done.returncode:
+        raise RuntimeError("tutorial_baseline.py failed:\n" + done.stdout[-3000:]
+                           + done.stderr[-3000:])
+    r = json.loads(output.read_text())
+    return {"path": "tutorial", "repeat": repeat,
+            "wall_seconds": r["wall_seconds"],
+            "feature_extraction": r["feature_extraction"]["seconds_per_epoch"],
+            "fine_tuning": r["fine_tuning"]["seconds_per_epoch"],
+            "val_accuracy": r["fine_tuning"]["val_accuracy"][-1]}
+
+
+def run_course(work: Path, repeat: int, epochs: int, parameters: dict) -> dict:
+    """Notebooks 03 and 04 in fresh kernels (the course's default path, backup
+    and epoch log included), in a folder of their own holding 01's split; the
+    seconds per epoch their epoch logs measured."""
+    from nbrun import run_notebooks
+
+    from helpers import stages
+
+    folder = work / f"course_{repeat}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    shutil.copyfile(stages.results_path(work, "split"),
+                    stages.results_path(folder, "split"))
+    previous = os.environ.get("TL_ARTIFACTS_DIR")
+    os.environ["TL_ARTIFACTS_DIR"] = str(folder)
+    try:
+        seconds = run_notebooks(["03", "04"], {**parameters, "INITIAL_EPOCHS": epochs,
+                                               "FINE_TUNE_EPOCHS": epochs},
+                                inplace=False)
+    finally:
+        os.environ["TL_ARTIFACTS_DIR"] = previous or str(work)
+    return course_seconds(folder, repeat, sum(seconds.values()))
+
+
+def course_seconds(folder: Path, repeat: int, wall: float | None) -> dict:
+    """What 03 and 04 saved in ``folder``, as one run of the comparison."""
+    from helpers import stages
+
+    fe, ft = (stages.load_results(folder, s)
+              for s in ("feature_extraction", "fine_tuning"))
+    return {"path": "course", "repeat": repeat,
+            "wall_seconds": round(wall, 1) if wall else None,
+            "feature_extraction": fe["history"]["seconds"],
+            "fine_tuning": ft["history"]["seconds"],
+            "val_accuracy": ft["history"]["val_accuracy"][-1]}
+
+
+def spread(values: list[float]) -> dict:
+    """Median, quartiles, min and max of ``values``."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    q1, median, q3 = np.percentile(v, [25, 50, 75])
+    return {"median": round(float(median), 2), "q1": round(float(q1), 2),
+            "q3": round(float(q3), 2), "min": round(float(v.min()), 2),
+            "max": round(float(v.max()), 2), "n": int(v.size)}
+
+
+def summarize_baseline(runs: list[dict], epochs: int, loads: list) -> dict:
+    """Seconds per epoch of each path and stage over every repeat: all epochs,
+    and without each ``fit``'s first (which also traces the model)."""
+    table, ratios = {}, {}
+    for path in ("tutorial", "course"):
+        mine = [r for r in runs if r["path"] == path]
+        table[path] = {
+            stage: {"all_epochs": spread([s for r in mine for s in r[stage]]),
+                    "after_first_epoch": spread([s for r in mine
+                                                 for s in r[stage][1:]]
+                                                or [s for r in mine
+                                                    for s in r[stage]])}
+            for stage in ("feature_extraction", "fine_tuning")}
+    for stage in ("feature_extraction", "fine_tuning"):
+        ratios[stage] = {
+            which: round(table["course"][stage][which]["median"]
+                         / table["tutorial"][stage][which]["median"], 3)
+            for which in ("all_epochs", "after_first_epoch")}
+    return {
+        "epochs": {"feature_extraction": epochs, "fine_tuning": epochs,
+                   "note": "the tutorial's fine-tuning runs one epoch more "
+                           "(initial_epoch=history.epoch[-1]), as written"},
+        "repeats": len(runs) // 2,
+        "order": [r["path"] for r in runs],
+        "load_average_before_each_run": loads,
+        "runs": runs,
+        "seconds_per_epoch": table,
+        "ratio_course_over_tutorial": ratios,
+    }
+
+
+def compare_with_tutorial(work: Path, repeats: int, epochs: int,
+                          parameters: dict) -> dict:
+    """Alternate the tutorial's code and the course's path ``repeats`` times."""
+    runs, loads = [], []
+    for repeat in range(repeats):
+        order = ("tutorial", "course") if repeat % 2 == 0 else ("course", "tutorial")
+        for path in order:
+            print(f"repeat {repeat + 1}/{repeats}: the {path}'s code, {epochs} + "
+                  f"{epochs} epochs ...", flush=True)
+            loads.append(load_average())
+            runs.append(run_tutorial(work, repeat, epochs) if path == "tutorial"
+                        else run_course(work, repeat, epochs, parameters))
+    return summarize_baseline(runs, epochs, loads)
+
+
+# --- 3. Where an epoch goes -----------------------------------------------------
+
+def time_callbacks(run, model, train_batches: int, val_batches: int,
+                   verbose: int) -> dict:
+    """Seconds the course's callbacks (``training.ResumableRun``) take in one
+    epoch, called as ``fit`` calls them: each batch's hooks, validation's, and
+    each callback's ``on_epoch_end`` (where the backup saves)."""
+    import tensorflow as tf
+
+    callbacks = tf.keras.callbacks.CallbackList(
+        run.callbacks, add_history=True, add_progbar=verbose != 0, model=model,
+        verbose=verbose, epochs=2, steps=train_batches)
+    logs = {"loss": tf.constant(0.5), "accuracy": tf.constant(0.5)}
+    detail = {}
+    callbacks.on_train_begin()
+    for epoch in range(2):  # the second epoch is timed (the first opens files)
+        start = time.perf_counter()
+        callbacks.on_epoch_begin(epoch)
+        for step in range(train_batches):
+            callbacks.on_train_batch_begin(step)
+            callbacks.on_train_batch_end(step, logs)
+        callbacks.on_test_begin()
+        for step in range(val_batches):
+            callbacks.on_test_batch_begin(step)
+            callbacks.on_test_batch_end(step, logs)
+        callbacks.on_test_end({"loss": 0.5, "accuracy": 0.5})
+        hooks = time.perf_counter() - start
+        epoch_logs = {"loss": 0.5, "accuracy": 0.5, "val_loss": 0.5,
+                      "val_accuracy": 0.5}
+        detail = {}
+        for callback in callbacks.callbacks:  # one by one, in fit's order
+            begin = time.perf_counter()
+            callback.on_epoch_end(epoch, epoch_logs)
+            name = type(callback).__name__
+            detail[name] = round(detail.get(name, 0) + time.perf_counter() - begin,
+                                 4)
+    callbacks.on_train_end()
+    total = hooks + sum(detail.values())
+    return {"seconds": round(total, 3), "batch_and_validation_hooks": round(hooks, 4),
+            "on_epoch_end": detail}
+
+
+def epoch_breakdown(work: Path, verbose: int = 2) -> dict:
+    """Where an epoch of the course's default path goes, for both stages: the
+    input pipeline alone, the training step alone (batches held in memory),
+    validation alone, the callbacks alone, and a whole epoch to compare with.
+
+    The model is 03's (then 04's unfreezing and compile), built here from the
+    same helpers, the same split and the same weights."""
+    import numpy as np
+    import tensorflow as tf
+
+    from helpers import assets, fast, model_parts, pipeline, splits, training
+
+    split = splits.load_split(work)
+    size, batch = tuple(split.image_size), 32
+    tf.keras.utils.set_random_seed(123)
+    train = pipeline.make_dataset(split.train, size, batch, shuffle=True,
+                                  seed=123).prefetch(tf.data.AUTOTUNE)
+    validation = pipeline.make_dataset(split.validation, size,
+                                       batch).prefetch(tf.data.AUTOTUNE)
+    n_train, n_val = len(split.train), len(split.validation)
+    train_batches, val_batches = -(-n_train // batch), -(-n_val // batch)
+    one_pass(train)  # the files into the page cache, as in any epoch after the first
+    _, train_pipeline = one_pass(train)
+    _, val_pipeline = one_pass(validation)
+    images, labels = zip(*((x.numpy(), y.numpy()) for x, y in train))
+    held = tf.data.Dataset.from_tensor_slices(
+        (np.concatenate(images), np.concatenate(labels))).batch(batch)
+    del images
+
+    base = tf.keras.applications.MobileNetV2(input_shape=size + (3,),
+                                             include_top=False,
+                                             weights=assets.prepare_weights())
+    base.trainable = False
+    model = model_parts.build_classifier(base, 1, dropout=0.2)
+    out = {"images": {"train": n_train, "validation": n_val},
+           "pipeline_note": "the input pipeline runs beside the training step "
+                            "(parallel decoding, prefetch) on the same cores: "
+                            "its seconds overlap the step's"}
+    for stage, rate, optimizer in (("feature_extraction", 1e-4, "Adam"),
+                                   ("fine_tuning", 1e-5, "RMSprop")):
+        print(f"breakdown: {stage} ...", flush=True)
+        if stage == "fine_tuning":
+            fast.unfreeze_top(base, 100)  # 04's unfreezing, BatchNormalization frozen
+        model_parts.compile_for_logits(
+            model, getattr(tf.keras.optimizers, optimizer)(rate))
+        # epoch hooks only: fit dispatches as the tutorial's does
+        timer = training.make_epoch_log(work / f"breakdown_{stage}_held.csv",
+                                        resume=False)
+        model.fit(held, epochs=2, verbose=0, callbacks=timer)
+        step = training.read_epoch_log(work / f"breakdown_{stage}_held.csv")
+        step_seconds = step["seconds"][-1]  # the first epoch also traces
+        model.evaluate(validation, verbose=0)  # traced here, as in fit's first
+        start = time.perf_counter()
+        model.evaluate(validation, verbose=0)
+        val_seconds = time.perf_counter() - start
+        run = training.ResumableRun(work / "breakdown", stage, model, "breakdown",
+                                    epochs=2, verbose=verbose)
+        callbacks = time_callbacks(run, model, train_batches, val_batches, verbose)
+        run = training.ResumableRun(work / "breakdown", f"{stage}_epoch", model,
+                                    "breakdown", epochs=2, verbose=verbose)
+        model.fit(train, validation_data=validation, epochs=2,
+                  callbacks=run.callbacks)
+        epoch = run.history()["seconds"][-1]  # after the first (a new iterator)
+        parts = step_seconds + val_seconds + callbacks["seconds"]
+        out[stage] = {
+            "epoch_seconds": round(epoch, 2),
+            "pipeline_seconds": round(train_pipeline, 2),
+            "pipeline_images_per_second": round(n_train / train_pipeline, 1),
+            "train_step_seconds": round(step_seconds, 2),
+            "train_step_images_per_second": round(n_train / step_seconds, 1),
+            "validation_seconds": round(val_seconds, 2),
+            "validation_pipeline_seconds": round(val_pipeline, 2),
+            "callbacks_seconds": callbacks["seconds"],
+            "callbacks": callbacks,
+            "sum_step_validation_callbacks": round(parts, 2),
+            "sum_over_epoch": round(parts / epoch, 3),
+            "unexplained_seconds": round(epoch - parts, 2),
+        }
+    return out
+
+
+# --- 4. The quick path ------------------------------------------------------------
+
+def quick_path(work: Path, parameters: dict) -> dict:
+    """The whole course as a learner who catches up runs it, in a fresh folder:
+    01 and 02 as notebooks, 03's and 04's models made by the catch-up (06's
+    cached-features recipe, what 04's and 05's "If you start here" cell does),
+    then 05 as a notebook. Total seconds and accuracy."""
+    from nbrun import run_notebooks
+
+    from helpers import catchup, stages
+
+    folder = work / "quick"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    previous = os.environ.get("TL_ARTIFACTS_DIR")
+    os.environ["TL_ARTIFACTS_DIR"] = str(folder)
+    load = load_average()
+    start = time.perf_counter()
+    try:
+        seconds = run_notebooks(["01", "02"], parameters, inplace=False)
+        print("catching up 03 and 04 ...", flush=True)
+        begin = time.perf_counter()
+        message = catchup.ensure(folder, "fine_tuning", progress=False)
+        seconds["catch_up_03_04"] = time.perf_counter() - begin
+        seconds.update(run_notebooks(["05"], parameters, inplace=False))
+    finally:
+        os.environ["TL_ARTIFACTS_DIR"] = previous or str(work)
+    total = time.perf_counter() - start
+    fe, ft, ev = (stages.load_results(folder, s)
+                  for s in ("feature_extraction", "fine_tuning", "evaluation"))
+    return {
+        "command": "make quick",
+        "steps": "01, 02 (notebooks); 03 and 04 caught up (helpers.catchup, 06's "
+                 "recipe); 05 (notebook)",
+        "total_seconds": round(total, 1),
+        "target_seconds": QUICK_TARGET_SECONDS,
+        "within_target": total <= QUICK_TARGET_SECONDS,
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+        "val_accuracy_after_feature_extraction": fe["history"]["val_accuracy"][-1],
+        "val_accuracy": ft["history"]["val_accuracy"][-1],
+        "test_accuracy": ev["test_accuracy"],
+        "catch_up_message": message,
+        "load_average": {"start": load, "end": load_average()},
     }
 
 
@@ -134,7 +468,7 @@ def compare(work: Path, pipeline: dict, notebook_seconds: dict) -> dict:
     }
 
 
-def format_table(r: dict) -> str:
+def format_default_fast(r: dict) -> list[str]:
     d, f = r["default_path"], r["fast_path"]
     rows = [
         ("feature extraction (s)", "feature_extraction_seconds", "{:.1f}"),
@@ -158,14 +492,76 @@ def format_table(r: dict) -> str:
     out.append(f"input pipeline, images/s over {p['images']} training images: "
                f"decode every epoch {p['decode_every_epoch']}, cached "
                f"{p['cache_later_passes']} (first pass {p['cache_first_pass']})")
-    c = r["catch_up_03_04"]
+    c = r.get("catch_up_03_04")
     if c:
         out.append(f"catching up 03 and 04 (a notebook opened alone): "
                    f"{c['seconds']} s, validation accuracy {c['val_accuracy']:.4f}")
     out.append(f"fast / default training time: {r['ratio_fast_over_default_seconds']}"
                f"; val accuracy difference: "
                f"{r['val_accuracy_difference_points']:+.2f} points")
-    return "\n".join(out)
+    return out
+
+
+def format_baseline(b: dict) -> list[str]:
+    out = [f"seconds per epoch, median [min-max] over {b['repeats']} repeats "
+           f"({b['epochs']['feature_extraction']} + {b['epochs']['fine_tuning']} "
+           "epochs, validation included):",
+           f"{'':<38}{'tutorial':>20}{'course':>20}{'course/tutorial':>17}"]
+    table = b["seconds_per_epoch"]
+    for stage in ("feature_extraction", "fine_tuning"):
+        for which in ("all_epochs", "after_first_epoch"):
+            cells = [f"{s['median']:.1f} [{s['min']:.1f}-{s['max']:.1f}]"
+                     for s in (table[p][stage][which] for p in ("tutorial", "course"))]
+            ratio = b["ratio_course_over_tutorial"][stage][which]
+            label = f"{stage.replace('_', ' ')}, {which.replace('_', ' ')}"
+            out.append(f"{label:<38}{cells[0]:>20}{cells[1]:>20}{ratio:>17.3f}")
+    return out
+
+
+def format_breakdown(d: dict) -> list[str]:
+    out = ["where an epoch of the course's default path goes (seconds):",
+           f"{'':<34}{'feature extraction':>20}{'fine-tuning':>14}"]
+    rows = [("input pipeline alone (overlaps)", "pipeline_seconds"),
+            ("training step alone", "train_step_seconds"),
+            ("validation alone", "validation_seconds"),
+            ("callbacks alone", "callbacks_seconds"),
+            ("step + validation + callbacks", "sum_step_validation_callbacks"),
+            ("one whole epoch", "epoch_seconds")]
+    for label, key in rows:
+        cells = [f"{d[s][key]:.2f}" for s in ("feature_extraction", "fine_tuning")]
+        out.append(f"{label:<34}{cells[0]:>20}{cells[1]:>14}")
+    for stage in ("feature_extraction", "fine_tuning"):
+        c = d[stage]["callbacks"]["on_epoch_end"]
+        out.append(f"  {stage} on_epoch_end: "
+                   + ", ".join(f"{k} {v:.3f}" for k, v in c.items()))
+    return out
+
+
+def format_table(r: dict) -> str:
+    out = []
+    if "default_path" in r:
+        out += format_default_fast(r)
+    if r.get("tutorial_baseline"):
+        out += ["", *format_baseline(r["tutorial_baseline"])]
+    if r.get("epoch_breakdown"):
+        out += ["", *format_breakdown(r["epoch_breakdown"])]
+    q = r.get("quick_path")
+    if q:
+        out += ["", f"quick path (01, 02, 03 and 04 caught up, 05): "
+                f"{q['total_seconds']} s (target {q['target_seconds']} s), "
+                f"validation accuracy {q['val_accuracy']:.4f}, test accuracy "
+                f"{q['test_accuracy']:.4f}"]
+    return "\n".join(out).strip("\n")
+
+
+def describe_machine() -> dict:
+    import platform
+
+    import tensorflow as tf
+
+    return {"python": platform.python_version(), "tensorflow": tf.__version__,
+            "keras": tf.keras.__version__, "cpus": os.cpu_count(),
+            "machine": platform.machine()}
 
 
 def main(argv=None) -> int:
@@ -175,14 +571,33 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true",
                         help="the smoke configuration: checks the script, "
                         "measures nothing worth keeping")
+    parser.add_argument("--parts", default=None,
+                        help=f"comma-separated steps to run, of {','.join(PARTS)} "
+                        "(default: all); the other entries of --output are kept")
+    parser.add_argument("--quick", action="store_true",
+                        help="the quick path only (= --parts quick): make quick")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="tutorial/course repeats (default 3; smoke 1)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs per stage in the tutorial comparison "
+                        "(default 3; smoke 1)")
     parser.add_argument("--collect-only", action="store_true",
                         help="run no notebook: compare what 03, 04 and 06 saved in "
                         "the artifacts folder (TL_ARTIFACTS_DIR), as the tests do "
-                        "with the smoke run's; no catch-up timing")
+                        "with the smoke run's; no catch-up timing. With --parts "
+                        "baseline,breakdown: the tutorial's code once against "
+                        "what 03 and 04 saved there, and the breakdown on its split")
     parser.add_argument("--catch-up-only", action="store_true",
                         help="measure only catching up 03 and 04, in the --work "
                         "folder of a full run, and update that entry of --output")
     args = parser.parse_args(argv)
+    parts = ("quick",) if args.quick else tuple(
+        p.strip() for p in (args.parts or ",".join(PARTS)).split(",") if p.strip())
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown --parts {sorted(unknown)}; choose from {PARTS}")
+    repeats = args.repeats or (1 if args.smoke else 3)
+    epochs = args.epochs or (1 if args.smoke else 3)
 
     from nbrun import HEADLESS, SMOKE, run_notebooks, save_results
 
@@ -197,12 +612,24 @@ def main(argv=None) -> int:
         return 0
 
     if args.collect_only:
-        from helpers import artifacts
+        from helpers import artifacts, stages
 
         work = artifacts.get_artifacts_dir(args.work).resolve()
-        results = compare(work, pipeline_throughput(work), {})
-        results["catch_up_03_04"] = None
-        results["command"] += " --collect-only"
+        if args.parts is None:  # the default and fast paths, as saved
+            results = compare(work, pipeline_throughput(work), {})
+            results["catch_up_03_04"] = None
+            results["command"] += " --collect-only"
+            save_results(results, args.output, format_table(results))
+            return 0
+        results = {"command": f"make benchmark --collect-only --parts {args.parts}",
+                   "load_average": {"start": load_average()}}
+        if "baseline" in parts:
+            saved = stages.load_results(work, "feature_extraction")["epochs"]
+            runs = [run_tutorial(work, 0, saved), course_seconds(work, 0, None)]
+            results["tutorial_baseline"] = summarize_baseline(runs, saved, [])
+        if "breakdown" in parts:
+            results["epoch_breakdown"] = epoch_breakdown(work)
+        results["load_average"]["end"] = load_average()
         save_results(results, args.output, format_table(results))
         return 0
 
@@ -216,16 +643,47 @@ def main(argv=None) -> int:
     work.mkdir(parents=True)
     marker.touch()
     os.environ["TL_ARTIFACTS_DIR"] = str(work)  # never the course's own artifacts
-    print("input pipeline ...", flush=True)
-    pipeline = pipeline_throughput(work)
+    output = Path(args.output)
+    results = {}
+    if set(parts) != set(PARTS) and output.exists():
+        results = json.loads(output.read_text())  # the other steps' entries stay
+    command = "make " + ("quick" if args.quick else "benchmark")
+    if args.parts or args.smoke or args.repeats or args.epochs:
+        command += " ARGS='" + " ".join(a for a in (argv or sys.argv[1:])) + "'"
+    started = load_average()
     parameters = SMOKE if args.smoke else HEADLESS
-    seconds = run_notebooks(["01", "03", "04", "06"], parameters, inplace=False)
-    results = compare(work, pipeline, seconds)
-    print("catching up 03 and 04 ...", flush=True)
-    results["catch_up_03_04"] = catch_up_seconds(work)
+    if set(parts) - {"quick"}:
+        print("input pipeline ...", flush=True)
+        pipeline = pipeline_throughput(work)
+        run_notebooks(["01"], parameters, inplace=False)
+    if "baseline" in parts:
+        results["tutorial_baseline"] = compare_with_tutorial(work, repeats, epochs,
+                                                             parameters)
+        results["tutorial_baseline"]["command"] = command
+    if "breakdown" in parts:
+        results["epoch_breakdown"] = epoch_breakdown(work)
+        results["epoch_breakdown"]["command"] = command
+    if "compare" in parts:
+        seconds = run_notebooks(["03", "04", "06"], parameters, inplace=False)
+        results.update(compare(work, pipeline, seconds))
+        results["catch_up_03_04"] = None
+    if "quick" in parts:
+        results["quick_path"] = quick_path(work, parameters)
+        results["quick_path"]["command"] = command
+        q = results["quick_path"]
+        results["catch_up_03_04"] = {
+            "command": command, "seconds": q["seconds"]["catch_up_03_04"],
+            "val_accuracy_after_feature_extraction":
+                q["val_accuracy_after_feature_extraction"],
+            "val_accuracy": q["val_accuracy"], "message": q["catch_up_message"]}
+    results["command"] = command
+    results["machine"] = describe_machine()
+    results["load_average"] = {"start": started, "end": load_average(),
+                               "note": "1, 5 and 15 minutes (os.getloadavg); "
+                                       "the machine is shared"}
     if args.smoke:
         results["command"] += " (smoke)"
-    save_results(results, args.output, format_table(results))
+    save_results(results, output, format_table(results))
     return 0
 
 
