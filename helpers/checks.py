@@ -239,6 +239,9 @@ def check_layout(data_dir: str | os.PathLike,
                     "images in it, or remove the folder from every split."
                 )
         classes[split] = names
+    for split in classes:
+        if split != "train":
+            check_unicode_forms(data_dir, classes["train"], classes[split], split)
     if classes["train"] != classes["validation"]:
         raise DatasetError(
             f"train has classes {classes['train']} but validation has "
@@ -263,6 +266,30 @@ def check_layout(data_dir: str | os.PathLike,
             "07_your_own_data trains one on any number of classes."
         )
     return tuple(classes["train"])
+
+
+def check_unicode_forms(data_dir: Path, train: list, other: list,
+                        split: str) -> None:
+    """Raise ``DatasetError`` when class folders of train/ and ``split`` differ
+    only in how their letters are encoded (NFC or NFD: a folder copied from a
+    Mac, or typed with another keyboard), naming each, escaped so the two
+    spellings look different."""
+    import unicodedata
+
+    def nfc(name):
+        return unicodedata.normalize("NFC", name)
+
+    pairs = [(a, b) for a in train for b in other
+             if a != b and nfc(a) == nfc(b) and b not in train and a not in other]
+    if pairs:
+        named = "; ".join(f"train/{ascii(a)} and {split}/{ascii(b)}"
+                          for a, b in pairs)
+        raise DatasetError(
+            f"In {data_dir}, class folders look alike but differ only in how "
+            f"their letters are encoded (Unicode NFC and NFD): {named}. Python "
+            "sees two different classes. Rename one of each pair (delete the "
+            "name and type it again), then run this notebook again."
+        )
 
 
 def find_splits(data_dir: Path, with_test: bool = False) -> tuple[str, ...]:

@@ -369,3 +369,36 @@ def test_checking_the_odd_dataset_again_costs_nothing(odd_dataset, monkeypatch):
     again = checks.check_dataset(root, work_dir=root.parent / "work", progress=False)
     assert again.splits == report.splits and again.skipped == report.skipped
     assert time.monotonic() - start < 2
+
+
+# -- issue 20: class names that differ only in their Unicode form ------------
+
+LOOK_ALIKE = {
+    "é composed / decomposed": ("caf\u00e9", "cafe\u0301"),
+    "Devanagari nukta": ("\u0958\u0941\u0924\u094d\u0924\u093e",
+                         "\u0915\u093c\u0941\u0924\u094d\u0924\u093e"),
+    "Hangul syllable / jamo": ("\uace0\uc591\uc774",
+                               "\u1100\u1169\u110b\u1163\u11bc\u110b\u1175"),
+    "Angstrom sign / Å": ("\u212bngstr\u00f6m", "\u00c5ngstr\u00f6m"),
+}
+
+
+@pytest.mark.parametrize("train_name, validation_name", LOOK_ALIKE.values(),
+                         ids=LOOK_ALIKE.keys())
+def test_class_names_differing_only_in_unicode_form_say_so(
+        tmp_path, train_name, validation_name):
+    import unicodedata
+
+    assert train_name != validation_name
+    assert (unicodedata.normalize("NFC", train_name)
+            == unicodedata.normalize("NFC", validation_name))
+    make_folder(tmp_path, {"train/dogs": 2, f"train/{train_name}": 2,
+                           "validation/dogs": 2, f"validation/{validation_name}": 2})
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    with pytest.raises(errors.DatasetError) as err:
+        checks.check_dataset(tmp_path, work_dir=tmp_path / "work", progress=False)
+    message = str(err.value)
+    assert "differ only in how their letters are encoded" in message
+    assert ascii(train_name) in message and ascii(validation_name) in message
+    assert "Rename one of each pair" in message
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
