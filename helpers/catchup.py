@@ -27,7 +27,13 @@ import time
 from pathlib import Path
 
 from . import assets, checks, fast, pipeline, splits, stages
-from .artifacts import describe_path, load_json, load_model, require_artifact
+from .artifacts import (
+    describe_path,
+    load_json,
+    load_model,
+    read_json,
+    require_artifact,
+)
 from .errors import ArtifactMismatchError, SplitImagesMissingError
 from .mirror import MirrorCheckpoints, take_from_mirror
 from .persist import copy_from_persist_dir, get_persist_dir, save_to_persist_dir
@@ -85,13 +91,24 @@ def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
     done = []
     for name in needed:
         taken = False
-        if stages.has_stage(artifacts_dir, name):
-            pass
-        elif stages.has_stage(persist_dir, name):
+        notebook = stages.get_stage(name).notebook
+        here = stages.has_stage(artifacts_dir, name)
+        damaged = find_problem(artifacts_dir, name) if here else None
+        kept = stages.has_stage(persist_dir, name)
+        kept_damaged = find_problem(persist_dir, name) if kept else None
+        if here and (damaged is None or not (catch_up or kept and not kept_damaged)):
+            pass  # found (a damaged file is reported when the notebook loads it)
+        elif kept and not kept_damaged:
+            done.append(set_aside_damaged(artifacts_dir, notebook, damaged))
             copy_from_persist_dir(persist_dir, name, artifacts_dir)
-            done.append(f"{stages.get_stage(name).notebook}: copied its files from "
+            done.append(f"{notebook}: copied its files from "
                         f"{describe_path(persist_dir)}")
         else:
+            done.append(set_aside_damaged(artifacts_dir, notebook, damaged))
+            if kept:
+                done.append(f"{notebook}: the copy of {kept_damaged[0]} in "
+                            f"{describe_path(persist_dir)} cannot be used "
+                            f"({kept_damaged[1]}): not taken.")
             taken, note = (take_from_mirror(artifacts_dir, name, mirror)
                            if on_mirror(name)
                            else (False, mirror.explain(name) if mirror else ""))
@@ -116,6 +133,34 @@ def ensure(artifacts_dir, stage: str, persist_dir=None, catch_up: bool = True,
     done = [line for line in done if line]
     return "\n".join(done) or (f"found what {stages.get_stage(stage).notebook} "
                                f"saved in {describe_path(artifacts_dir)}")
+
+
+def find_problem(folder, stage: str) -> tuple[str, str] | None:
+    """``(file name, why)`` if ``stage``'s files in ``folder`` cannot be used
+    (``stages.find_stage_problem``; a split is also checked field by field,
+    ``splits.read_split``), else ``None``."""
+    problem = stages.find_stage_problem(folder, stage)
+    if problem is None and stage == "split":
+        path = stages.results_path(folder, "split")
+        try:
+            splits.read_split(read_json(path), Path(folder))
+        except (splits.BadSplit, KeyError, TypeError, ValueError, OSError) as e:
+            return path.name, str(e)
+    return problem
+
+
+def set_aside_damaged(folder: Path, notebook: str, problem) -> str:
+    """Rename the damaged file ``problem`` names to ``<name>.damaged-<time>``
+    beside it (kept, never deleted); return what to tell the learner ("" if
+    there is no problem)."""
+    if problem is None:
+        return ""
+    name, why = problem
+    path = Path(folder) / name
+    aside = path.with_name(f"{name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(aside)
+    return (f"{notebook}: {name} in {describe_path(folder)} cannot be used "
+            f"({why}): moved to {aside.name}; taken again instead.")
 
 
 def _make_now(artifacts_dir: Path, stage: str, persist_dir, catch_up: bool,

@@ -18,6 +18,7 @@ from .artifacts import (
     load_json,
     load_model,
     peak_memory_mib,
+    read_json,
     report_damaged,
     save_json,
     save_model,
@@ -98,6 +99,26 @@ def has_stage(folder, name: str) -> bool:
     """Whether every file of stage ``name`` is in ``folder`` (``None``: no)."""
     return folder is not None and all(
         (Path(folder) / n).exists() for n in get_stage(name).files)
+
+
+def find_stage_problem(folder, name: str) -> tuple[str, str] | None:
+    """``(file name, why)`` for the first file of stage ``name`` in ``folder``
+    that cannot be used (missing, not a complete ``.keras`` zip, not complete
+    JSON, results of the wrong shape), or ``None``. Opens no model."""
+    import zipfile
+
+    stage = get_stage(name)
+    for path in list_paths(folder, name):
+        if not path.is_file():
+            return path.name, "it is missing or not a file"
+    if stage.model is not None and not zipfile.is_zipfile(model_path(folder, name)):
+        return stage.model, "it is not a complete .keras file"
+    try:
+        results = read_json(results_path(folder, name))
+    except (OSError, ValueError) as e:
+        return stage.results, f"it is not complete JSON ({e})"
+    problem = find_shape_problem(results, stage.expected)
+    return (stage.results, problem) if problem else None
 
 
 def find_shape_problem(data, expected: dict) -> str | None:

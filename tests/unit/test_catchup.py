@@ -5,6 +5,8 @@ model."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers import catchup, errors, persist, stages
@@ -119,3 +121,71 @@ def test_a_persist_folder_lost_after_the_work_keeps_the_artifacts(tmp_path, make
     assert str(target) in message and "are kept in" in message
     assert stages.results_path(tmp_path / "a", "split").read_text() == "{}"
     assert not list(tmp_path.rglob("*.partial*"))
+
+
+# -- issue 20: damaged copies are not taken, a damaged artifact not "found" ---
+
+def cut_json(path):
+    path.write_text('{"format": 1, "train": ')
+
+
+def write_stage_copy(folder, data, damage=None):
+    """A split (for files in ``data``) and a feature-extraction stage whose
+    model is a (tiny) zip, in ``folder``; ``damage(path)`` applied to one."""
+    import zipfile
+
+    from test_splits import write_saved_split
+
+    saved = write_saved_split(folder, data)
+    with zipfile.ZipFile(stages.model_path(folder, "feature_extraction"), "w") as zf:
+        zf.writestr("config.json", "{}")
+    stages.results_path(folder, "feature_extraction").write_text(json.dumps(
+        {"split_id": saved["id"], "history": {"epoch": [0]}, "epochs": 1}))
+    if damage:
+        damage(folder)
+    return folder
+
+
+DAMAGES = {
+    "split cut short": lambda f: cut_json(stages.results_path(f, "split")),
+    "model not a zip": lambda f: stages.model_path(f, "feature_extraction")
+    .write_bytes(b"\0" * 64),
+    "results of another shape": lambda f: stages.results_path(
+        f, "feature_extraction").write_text('{"history": []}'),
+    "split nested too deep": lambda f: stages.results_path(f, "split")
+    .write_text("[" * 100_000),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
+def test_a_damaged_local_stage_is_set_aside_for_the_persisted_copy(tmp_path,
+                                                                   damage):
+    local = write_stage_copy(tmp_path / "a", tmp_path / "data", damage)
+    kept = write_stage_copy(tmp_path / "kept", tmp_path / "data")
+    damaged = {p.name: p.read_bytes() for p in local.iterdir()}
+    done = catchup.ensure(local, "feature_extraction", kept, catch_up=False,
+                          progress=False)
+    assert "copied its files from" in done and "damaged" in done
+    for stage in ("split", "feature_extraction"):
+        for path in stages.list_paths(local, stage):
+            assert path.read_bytes() == (kept / path.name).read_bytes()
+    aside = {p.name: p.read_bytes() for p in local.iterdir() if "damaged-" in p.name}
+    assert len(aside) == 1  # the learner's damaged file is kept, renamed
+    (name, data), = aside.items()
+    assert damaged[name.split(".damaged-")[0]] == data
+
+
+@pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
+def test_a_damaged_persisted_copy_is_not_taken(tmp_path, damage):
+    kept = write_stage_copy(tmp_path / "kept", tmp_path / "data", damage)
+    before = {p.name: p.read_bytes() for p in kept.iterdir()}
+    (tmp_path / "a").mkdir()
+    with pytest.raises(errors.MissingArtifactError):
+        catchup.ensure(tmp_path / "a", "feature_extraction", kept, catch_up=False,
+                       progress=False)
+    assert {p.name: p.read_bytes() for p in kept.iterdir()} == before
+    damaged_stage = next(s for s in ("split", "feature_extraction")
+                         if stages.find_stage_problem(kept, s))
+    assert not any(p.exists() for p in stages.list_paths(tmp_path / "a",
+                                                         damaged_stage))
+
