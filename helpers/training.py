@@ -23,6 +23,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -124,7 +125,12 @@ def make_backup(backup_dir: str | os.PathLike):
 def read_backup_epoch(backup_dir: str | os.PathLike) -> int | None:
     """The epoch an interrupted run will resume at, or ``None`` if none (or if
     the backup's ``training_metadata.json`` is damaged)."""
-    meta = read_json_or_none(Path(backup_dir) / "training_metadata.json")
+    return read_epoch(Path(backup_dir) / "training_metadata.json")
+
+
+def read_epoch(path: Path) -> int | None:
+    """The ``epoch`` of a ``training_metadata.json`` (or of its ``.bkp``)."""
+    meta = read_json_or_none(path)
     epoch = meta.get("epoch") if isinstance(meta, dict) else None
     return epoch if type(epoch) is int else None
 
@@ -183,9 +189,13 @@ def prepare_backup(backup_dir: str | os.PathLike,
     info = json.loads(json.dumps(run_info, sort_keys=True, default=str))
     message = None
     if backup_dir.exists() or backup_dir.is_symlink():
+        restored = restore_epoch_before(backup_dir, info)
         resume_at, problem = judge_backup(backup_dir, info)
         if problem is None and resume_at is not None:
-            return resume_at, f"Resuming an interrupted run after epoch {resume_at}."
+            return resume_at, (
+                f"Resuming an interrupted run after epoch {resume_at}"
+                + (" (from the copy of the epoch before: the last save was cut "
+                   "short)." if restored else "."))
         if problem is not None:
             aside = set_aside(backup_dir)
             message = (
@@ -194,6 +204,28 @@ def prepare_backup(backup_dir: str | os.PathLike,
                 f"training starts at epoch {info['initial_epoch']}.")
     save_json(info, backup_dir / RUN_INFO)
     return None, message
+
+
+def restore_epoch_before(backup_dir: Path, info: dict) -> bool:
+    """Put Keras' copy of the epoch before (``*.bkp``, ``double_checkpoint``)
+    in place of a last save that a kill cut short, when that copy is sound and
+    the backup is this run's. Returns whether it did."""
+    if not backup_dir.is_dir() or read_json_or_none(backup_dir / RUN_INFO) != info:
+        return False
+    weights = backup_dir / "latest.weights.h5"
+    meta = backup_dir / "training_metadata.json"
+
+    def sound(weights_path, meta_path):
+        epoch = read_epoch(meta_path)
+        return (epoch is not None and info["initial_epoch"] < epoch <= info["epochs"]
+                and is_readable_hdf5(weights_path))
+
+    bkp = (Path(f"{weights}.bkp"), Path(f"{meta}.bkp"))
+    if sound(weights, meta) or not sound(*bkp):
+        return False
+    shutil.copyfile(bkp[0], weights)
+    shutil.copyfile(bkp[1], meta)
+    return True
 
 
 def judge_backup(backup_dir: Path, info: dict) -> tuple[int | None, str | None]:

@@ -58,15 +58,21 @@ def replace_with_file(path: Path):
     path.write_text("not a backup")
 
 
+def cut_both(backup: Path, name: str) -> None:
+    """Damage a backup file and Keras' copy of the epoch before (``.bkp``)."""
+    cut_file(backup / name)
+    cut_file(backup / f"{name}.bkp")
+
+
 STALE = [
     # id, second run's arguments, what to do to the backup in between, message
     ("fewer-epochs", {"epochs": 2}, None,
      r"made by another run \(epochs 5, now 2\)"),
     ("other-model", {"units": 3}, None, r"made by another run \(model\.parameters"),
     ("other-split", {"split_id": "s2"}, None, "split_id s1, now s2"),
-    ("damaged-metadata", {}, lambda b: cut_file(b / "training_metadata.json"),
+    ("damaged-metadata", {}, lambda b: cut_both(b, "training_metadata.json"),
      "its training_metadata.json is damaged or missing"),
-    ("damaged-weights", {}, lambda b: cut_file(b / "latest.weights.h5"),
+    ("damaged-weights", {}, lambda b: cut_both(b, "latest.weights.h5"),
      "its latest.weights.h5 is damaged or missing"),
     ("no-record", {}, lambda b: (b / training.RUN_INFO).unlink(),
      "it has no readable record of the run that made it"),
@@ -232,3 +238,30 @@ def test_the_lock_is_released_when_fit_ends(tmp_path):
     model.fit(x, np.zeros(8, "float32"), epochs=1, verbose=0,
               callbacks=run.callbacks)
     assert not training.is_locked_here(tmp_path)
+
+
+# -- issue 20: the double checkpoint's copy of the epoch before --------------
+
+BKP_DAMAGES = {
+    "weights cut": lambda b: cut_file(b / "latest.weights.h5"),
+    "weights gone": lambda b: (b / "latest.weights.h5").unlink(),
+    "metadata cut": lambda b: cut_file(b / "training_metadata.json"),
+    "metadata empty": lambda b: (b / "training_metadata.json").write_text(""),
+}
+
+
+@pytest.mark.parametrize("damage", BKP_DAMAGES.values(), ids=BKP_DAMAGES.keys())
+def test_a_backup_killed_while_saving_resumes_from_the_epoch_before(tmp_path,
+                                                                     damage):
+    """Killed while Keras wrote epoch 3's backup: its copy of epoch 2 (.bkp)
+    is used, and training resumes after epoch 2 instead of from the start."""
+    work = tmp_path / "work"
+    run_fit(work, 5, stop_after=2)
+    backup = work / "backup"
+    assert (backup / "latest.weights.h5.bkp").is_file()
+    damage(backup)
+    resume_at, said, ran = run_fit(work, 5)
+    assert (resume_at, ran) == (2, [2, 3, 4])
+    assert said.startswith("Resuming an interrupted run after epoch 2")
+    assert "the copy of the epoch before" in said
+    assert list(work.iterdir()) == []  # finished: the backup is removed
