@@ -239,29 +239,3 @@ def test_the_lock_is_released_when_fit_ends(tmp_path):
               callbacks=run.callbacks)
     assert not training.is_locked_here(tmp_path)
 
-
-# -- issue 20: the double checkpoint's copy of the epoch before --------------
-
-BKP_DAMAGES = {
-    "weights cut": lambda b: cut_file(b / "latest.weights.h5"),
-    "weights gone": lambda b: (b / "latest.weights.h5").unlink(),
-    "metadata cut": lambda b: cut_file(b / "training_metadata.json"),
-    "metadata empty": lambda b: (b / "training_metadata.json").write_text(""),
-}
-
-
-@pytest.mark.parametrize("damage", BKP_DAMAGES.values(), ids=BKP_DAMAGES.keys())
-def test_a_backup_killed_while_saving_resumes_from_the_epoch_before(tmp_path,
-                                                                     damage):
-    """Killed while Keras wrote epoch 3's backup: its copy of epoch 2 (.bkp)
-    is used, and training resumes after epoch 2 instead of from the start."""
-    work = tmp_path / "work"
-    run_fit(work, 5, stop_after=2)
-    backup = work / "backup"
-    assert (backup / "latest.weights.h5.bkp").is_file()
-    damage(backup)
-    resume_at, said, ran = run_fit(work, 5)
-    assert (resume_at, ran) == (2, [2, 3, 4])
-    assert said.startswith("Resuming an interrupted run after epoch 2")
-    assert "the copy of the epoch before" in said
-    assert list(work.iterdir()) == []  # finished: the backup is removed
