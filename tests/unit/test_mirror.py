@@ -37,7 +37,8 @@ class AnswerEverything(http.server.BaseHTTPRequestHandler):
 def serve_everything(body: bytes):
     handler = type("H", (AnswerEverything,), {"body": body})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,),
+                     daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
