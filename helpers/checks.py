@@ -456,7 +456,8 @@ def check_dataset(
     report = DatasetReport(data_dir, {})
     report.skipped.extend((os.path.relpath(path, data_dir), reason)
                           for path, reason in irregular)
-    convert_root = Path(work_dir) / "converted" if work_dir else None
+    # absolute: split.json lists these copies, and is read from other folders
+    convert_root = Path(work_dir).resolve() / "converted" if work_dir else None
     bar = tqdm(total=len(all_files), desc="Checking images", disable=not progress,
                unit="img", mininterval=1.0)
     for split in splits:

@@ -175,7 +175,8 @@ def read_split(saved, artifacts_dir: Path) -> Split:
                        f"pixels from 1 to {MAX_IMAGE_SIDE}")
     check_split_settings(saved["settings"])
     seen, parts = {}, {}
-    converted = os.path.normpath(os.path.abspath(artifacts_dir / "converted"))
+    converted = {os.path.abspath(artifacts_dir / "converted"),
+                 os.path.realpath(artifacts_dir / "converted")}
     for part in PARTS:
         paths, labels = saved[part]["paths"], saved[part]["labels"]
         if not isinstance(paths, list) or not isinstance(labels, list):
@@ -200,21 +201,29 @@ def read_split(saved, artifacts_dir: Path) -> Split:
                  data_dir=root)
 
 
-def resolve_split_path(path, root: str, converted: str) -> str:
+def resolve_split_path(path, root: str, converted: set) -> str:
     """``path`` of ``split.json`` as a path here: relative ones inside the
-    dataset folder ``root``; absolute ones only under 01's ``converted``
-    folder. Raises ``BadSplit`` for any other."""
+    dataset folder ``root``; others only under 01's ``converted`` folder (one
+    of the spellings in ``converted``; an older split.json may give it
+    relative to the notebook's folder). Raises ``BadSplit`` for any other."""
     if not isinstance(path, str) or not path:
         raise BadSplit(f"its paths hold {path!r}, not a file name")
+
+    def is_converted(p):
+        p = os.path.normpath(os.path.abspath(p))
+        return any(p.startswith(c + os.sep) for c in converted)
+
     if os.path.isabs(path):
-        if os.path.normpath(path).startswith(converted + os.sep):
+        if is_converted(path):
             return path
         raise BadSplit(f"it lists {path}, outside the dataset folder and the "
                        "converted copies")
     full = os.path.normpath(os.path.join(root, path))
-    if not full.startswith(os.path.normpath(root) + os.sep):
-        raise BadSplit(f"it lists {path}, outside the dataset folder {root}")
-    return full
+    if full.startswith(os.path.normpath(root) + os.sep):
+        return full
+    if is_converted(path):
+        return os.path.abspath(path)
+    raise BadSplit(f"it lists {path}, outside the dataset folder {root}")
 
 
 def check_split_settings(settings) -> None:

@@ -194,3 +194,21 @@ def test_converted_copies_in_the_artifacts_folder_are_inside(tmp_path):
     write_saved_split(tmp_path / "a", tmp_path / "data",
                       train__paths=[str(copy), "train/dogs/2.jpg"])
     assert splits.load_split(tmp_path / "a").train.paths[0] == str(copy)
+
+
+def test_a_split_with_converted_copies_in_a_relative_artifacts_folder_loads(
+        small_dataset, tmp_path, monkeypatch):
+    """The notebooks' ARTIFACTS_DIR is relative ("../artifacts"): a converted
+    copy in it is listed so that load_split finds it inside that folder."""
+    from PIL import Image
+
+    Image.new("CMYK", (40, 30)).save(small_dataset / "train" / "cats" / "cmyk.jpg")
+    (tmp_path / "nb").mkdir()
+    monkeypatch.chdir(tmp_path / "nb")
+    report = checks.check_dataset(small_dataset, work_dir="../artifacts",
+                                  progress=False)
+    split = splits.make_split(report, (160, 160), 0.2, 123)
+    splits.save_split(split, "../artifacts")
+    loaded = splits.load_split("../artifacts")
+    assert loaded == split
+    assert any("converted" in p for p in loaded.train.paths)
