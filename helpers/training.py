@@ -32,23 +32,30 @@ from .errors import ArtifactsInUseError
 
 #: The record of the run a backup belongs to, written beside Keras' files.
 RUN_INFO = "run_info.json"
-#: The lock a training run holds on its artifacts folder (``lock_artifacts``).
-LOCK_FILE = ".training.lock"
-#: The locks this process holds: folder -> the open lock file.
+#: The lock a training run holds in its artifacts folder (``lock_artifacts``):
+#: one per run name, so 03 and 07 may train side by side into one folder.
+LOCK_FILE = ".{name}.training.lock"
+#: The locks this process holds: lock file -> its open file descriptor.
 _HELD_LOCKS: dict = {}
 
 
-def lock_artifacts(folder: str | os.PathLike) -> Path:
-    """Hold ``folder``'s training lock, or stop at once naming the process that
-    holds it (03, 04, 07 through ``ResumableRun``).
+def find_lock_path(folder: str | os.PathLike, name: str) -> Path:
+    """The lock file of run ``name`` (``backup_<name>/``, ``<name>_log.csv``)."""
+    return Path(folder) / LOCK_FILE.format(name=name)
 
-    Two kernels training into one folder would remove each other's epoch log
+
+def lock_artifacts(folder: str | os.PathLike, name: str) -> Path:
+    """Hold the lock of run ``name`` in ``folder``, or stop at once naming the
+    process that holds it (03, 04, 07 through ``ResumableRun``).
+
+    Two kernels training the same run into one folder (the notebook open
+    twice, two learners sharing a home) would remove each other's epoch log
     and fight over the backup. The lock is the operating system's (``flock``;
     ``msvcrt.locking`` on Windows) on ``LOCK_FILE``: every process sees it, and
     it goes when its process ends, killed or not. This process may take its own
     lock again (a cell run twice). Returns the lock file.
     """
-    path = Path(folder) / LOCK_FILE
+    path = find_lock_path(folder, name)
     key = os.path.abspath(path)
     if key in _HELD_LOCKS:
         return path
@@ -60,11 +67,11 @@ def lock_artifacts(folder: str | os.PathLike) -> Path:
         os.close(fd)
         raise ArtifactsInUseError(
             f"The artifacts folder {Path(folder)} is in use by another training "
-            f"run ({owner}: a second kernel, the notebook open twice, or another "
-            "learner): training here too would overwrite its backup and epoch "
-            "log. Stop the other kernel (Kernel > Shut Down Kernel) or wait for "
-            "its training to end, or set TL_ARTIFACTS_DIR to a folder of your "
-            "own, then run this cell again.") from None
+            f"run of {name!r} ({owner}: a second kernel, the notebook open twice, "
+            "or another learner): training here too would overwrite its backup "
+            "and epoch log. Stop the other kernel (Kernel > Shut Down Kernel) "
+            "or wait for its training to end, or set TL_ARTIFACTS_DIR to a "
+            "folder of your own, then run this cell again.") from None
     os.ftruncate(fd, 0)
     os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, f"{os.getpid()}\n".encode())
@@ -72,16 +79,16 @@ def lock_artifacts(folder: str | os.PathLike) -> Path:
     return path
 
 
-def unlock_artifacts(folder: str | os.PathLike) -> None:
-    """Give back ``folder``'s training lock, if this process holds it."""
-    fd = _HELD_LOCKS.pop(os.path.abspath(Path(folder) / LOCK_FILE), None)
+def unlock_artifacts(folder: str | os.PathLike, name: str) -> None:
+    """Give back run ``name``'s lock in ``folder``, if this process holds it."""
+    fd = _HELD_LOCKS.pop(os.path.abspath(find_lock_path(folder, name)), None)
     if fd is not None:
         os.close(fd)  # closing the file releases the lock
 
 
-def is_locked_here(folder: str | os.PathLike) -> bool:
-    """Whether this process holds ``folder``'s training lock."""
-    return os.path.abspath(Path(folder) / LOCK_FILE) in _HELD_LOCKS
+def is_locked_here(folder: str | os.PathLike, name: str) -> bool:
+    """Whether this process holds run ``name``'s lock in ``folder``."""
+    return os.path.abspath(find_lock_path(folder, name)) in _HELD_LOCKS
 
 
 def take_file_lock(fd: int) -> None:
@@ -332,7 +339,7 @@ class ResumableRun:
                  backup: bool = True, **settings):
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        lock_artifacts(folder)  # before anything of another run is touched
+        lock_artifacts(folder, name)  # before anything of another run is touched
         self.backup_dir = folder / f"backup_{name}"
         self.log_path = folder / f"{name}_log.csv"
         self.epochs, self.initial_epoch = int(epochs), int(initial_epoch)
@@ -349,7 +356,7 @@ class ResumableRun:
                if backup else "no backup (not resumable)."))
         callbacks += make_epoch_log(self.log_path, resume=self.resume_at is not None)
         callbacks.append(make_progress(verbose))
-        callbacks.append(make_lock_keeper(folder))
+        callbacks.append(make_lock_keeper(folder, name))
         self.callbacks = callbacks
 
     def history(self) -> dict:
@@ -362,18 +369,18 @@ class ResumableRun:
         return round(sum(self.history().get("seconds", [])), 3)
 
 
-def make_lock_keeper(folder: Path):
-    """A callback that holds ``folder``'s training lock while ``fit`` runs and
+def make_lock_keeper(folder: Path, name: str):
+    """A callback that holds run ``name``'s lock while ``fit`` runs and
     gives it back when ``fit`` ends (an interrupted ``fit`` keeps it: this
     kernel resumes there)."""
     import keras
 
     class LockKeeper(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            lock_artifacts(folder)
+            lock_artifacts(folder, name)
 
         def on_train_end(self, logs=None):
-            unlock_artifacts(folder)
+            unlock_artifacts(folder, name)
 
     return LockKeeper()
 

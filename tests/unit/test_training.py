@@ -162,22 +162,22 @@ HOLD_LOCK = """
 import sys, time
 sys.path.insert(0, sys.argv[2])
 from helpers import errors, training
-training.lock_artifacts(sys.argv[1])
+training.lock_artifacts(sys.argv[1], sys.argv[3])
 print("locked", flush=True)
 time.sleep(60)
 """
 
 
 @contextlib.contextmanager
-def other_kernel(folder: Path):
-    """Another Python process holding ``folder``'s training lock; killed
+def other_kernel(folder: Path, name: str = "feature_extraction"):
+    """Another Python process holding run ``name``'s lock in ``folder``; killed
     (SIGKILL, as a crashed kernel) when the block ends, whatever happens."""
     import subprocess
     import sys
 
     root = Path(training.__file__).resolve().parents[1]
     proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder),
-                             str(root)], stdout=subprocess.PIPE, text=True)
+                             str(root), name], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "locked"
         yield proc
@@ -199,7 +199,7 @@ def test_training_into_a_folder_another_process_uses_stops_at_once(tmp_path,
     folder.mkdir()
     (folder / f"{name}_log.csv").write_text("epoch,loss\n0,0.5\n")  # theirs
     before = snapshot(folder)
-    with other_kernel(folder) as proc:
+    with other_kernel(folder, name) as proc:
         with pytest.raises(errors.ArtifactsInUseError) as err:
             make_run(folder, name)
         message = str(err.value)
@@ -207,7 +207,7 @@ def test_training_into_a_folder_another_process_uses_stops_at_once(tmp_path,
         assert "TL_ARTIFACTS_DIR" in message
         # nothing of the other run touched: its log, no backup of ours
         assert {k: v for k, v in snapshot(folder).items()
-                if k != training.LOCK_FILE} == before
+                if not k.endswith(".training.lock")} == before
     # killed: the lock goes with it, and training here can start
     run = make_run(folder, name)
     assert run.backup_dir.parent == folder
@@ -220,8 +220,15 @@ def test_one_kernel_may_run_its_cell_again(tmp_path):
 
 
 def test_a_lock_file_left_by_a_dead_process_is_no_obstacle(tmp_path):
-    (tmp_path / training.LOCK_FILE).write_text("99999999\n")
+    training.find_lock_path(tmp_path, "feature_extraction").write_text("9999999\n")
     make_run(tmp_path)
+
+
+def test_other_runs_may_train_into_the_same_folder(tmp_path):
+    """03 and 07 (or 08) side by side, as make smoke runs them: their files
+    differ, so their locks do."""
+    with other_kernel(tmp_path, "own_data_feature_extraction"):
+        make_run(tmp_path, "feature_extraction")
 
 
 def test_another_folder_is_not_locked(tmp_path):
@@ -237,5 +244,5 @@ def test_the_lock_is_released_when_fit_ends(tmp_path):
     run = training.ResumableRun(tmp_path, "fe", model, "s1", epochs=1, verbose=0)
     model.fit(x, np.zeros(8, "float32"), epochs=1, verbose=0,
               callbacks=run.callbacks)
-    assert not training.is_locked_here(tmp_path)
+    assert not training.is_locked_here(tmp_path, "fe")
 
