@@ -402,3 +402,24 @@ def test_stored_outputs_show_no_machine_path_and_no_stderr(ipynb):
                 f"{machine.search(text).group(0)!r}")
             assert out.get("name") != "stderr", (
                 f"{ipynb.name} cell {number} has a stderr block: {text[:200]}")
+
+
+#: Tools for testing and linting: requirements-dev.txt, never a learner's laptop.
+DEV_TOOLS = {"pytest", "pytest-xdist", "nbval", "ruff", "nbclient", "nbformat",
+             "pyyaml", "packaging", "playwright"}
+
+
+def requirement_names(path: Path) -> set[str]:
+    lines = path.read_text().splitlines()
+    return {re.split(r"[=<>\[ ]", x.strip())[0].lower().replace("_", "-")
+            for x in lines if x.strip() and not x.startswith(("#", "-"))}
+
+
+def test_a_learner_installs_no_test_tools_and_make_setup_installs_both():
+    learner = requirement_names(ROOT / "requirements.txt")
+    assert not learner & DEV_TOOLS, f"test tools: {learner & DEV_TOOLS}"
+    dev = (ROOT / "requirements-dev.txt").read_text()
+    assert "-r requirements.txt" in dev.splitlines()
+    assert {"pytest", "nbval", "ruff", "pytest-xdist"} <= requirement_names(
+        ROOT / "requirements-dev.txt")
+    assert "-r requirements-dev.txt" in (ROOT / "Makefile").read_text()
