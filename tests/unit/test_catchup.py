@@ -48,13 +48,12 @@ ODD_SETTINGS = {
 def test_remaking_a_split_with_odd_settings_says_so(assets_here, settings):
     """The split's images are not on this machine (another data_dir), so the
     catch-up would make it again with its recorded settings."""
-    import json
+    import shutil
 
     from test_splits import write_saved_split
 
     folder = assets_here / "a"
     write_saved_split(folder, assets_here / "elsewhere", settings=settings)
-    import shutil
     shutil.rmtree(assets_here / "elsewhere")
     before = stages.results_path(folder, "split").read_bytes()
     with pytest.raises(errors.UnusableArtifactError) as err:
