@@ -59,7 +59,7 @@
 # </table>
 
 # %% [markdown]
-# हिन्दी में: [01_data](../notebooks-hi/01_data.ipynb)
+# हिंदी में: [01_data](../notebooks-hi/01_data.ipynb)
 #
 # This course follows TensorFlow's *Transfer learning and fine-tuning* tutorial:
 # a MobileNetV2 network trained on ImageNet learns to tell cats from dogs with only

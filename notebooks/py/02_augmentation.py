@@ -59,7 +59,7 @@
 # </table>
 
 # %% [markdown]
-# हिन्दी में: [02_augmentation](../notebooks-hi/02_augmentation.ipynb)
+# हिंदी में: [02_augmentation](../notebooks-hi/02_augmentation.ipynb)
 #
 # With only 2,000 training images, a network can memorise them. *Augmentation*
 # shows it a slightly different version of each image every epoch (flipped,

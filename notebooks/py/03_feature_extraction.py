@@ -59,7 +59,7 @@
 # </table>
 
 # %% [markdown]
-# हिन्दी में: [03_feature_extraction](../notebooks-hi/03_feature_extraction.ipynb)
+# हिंदी में: [03_feature_extraction](../notebooks-hi/03_feature_extraction.ipynb)
 #
 # MobileNetV2 learned, from 1.4 million ImageNet photos, to turn an image into
 # features that describe it. We keep those features as they are (the network is

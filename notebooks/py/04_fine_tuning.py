@@ -59,7 +59,7 @@
 # </table>
 
 # %% [markdown]
-# हिन्दी में: [04_fine_tuning](../notebooks-hi/04_fine_tuning.ipynb)
+# हिंदी में: [04_fine_tuning](../notebooks-hi/04_fine_tuning.ipynb)
 #
 # Feature extraction used ImageNet's features as they are. *Fine-tuning* lets the
 # top layers of the base adapt to cats and dogs: we unfreeze them and keep

@@ -59,7 +59,7 @@
 # </table>
 
 # %% [markdown]
-# हिन्दी में: [05_evaluation](../notebooks-hi/05_evaluation.ipynb)
+# हिंदी में: [05_evaluation](../notebooks-hi/05_evaluation.ipynb)
 #
 # The test set was set aside in notebook 01 and never used for training or for
 # choosing anything, so it gives an honest estimate of how the model does on new

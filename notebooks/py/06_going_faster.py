@@ -59,7 +59,7 @@
 # </table>
 
 # %% [markdown]
-# हिन्दी में: [06_going_faster](../notebooks-hi/06_going_faster.ipynb)
+# हिंदी में: [06_going_faster](../notebooks-hi/06_going_faster.ipynb)
 #
 # On a laptop CPU, notebooks 03 and 04 spend most of their time computing the same
 # thing again and again: a *frozen* layer gives the same output for the same image

@@ -59,6 +59,8 @@
 # </table>
 
 # %% [markdown]
+# हिंदी में: [07_your_own_data](../notebooks-hi/07_your_own_data.ipynb)
+#
 # The recipe of notebooks 03 and 04 works on any folder of photos sorted into
 # classes: a frozen MobileNetV2 with a new head, then fine-tuning the top of the
 # base. This notebook runs it on **your** folder, with any number N >= 2 of

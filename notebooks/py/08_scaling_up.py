@@ -59,6 +59,8 @@
 # </table>
 
 # %% [markdown]
+# हिंदी में: [08_scaling_up](../notebooks-hi/08_scaling_up.ipynb)
+#
 # Notebook 03 trained its model on whatever TensorFlow found: one GPU if there
 # was one, else the CPU. This notebook trains the same model (03's frozen
 # MobileNetV2 and a new head, on 01's split) so that it can use more:
