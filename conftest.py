@@ -42,7 +42,6 @@ def pytest_configure(config):
         config.option, "nbval", False
     ):
         return
-    import synthetic
 
     os.environ.pop("TL_PERSIST_DIR", None)  # never the developer's own folder
     for name in ("TF_CONFIG", "TPU_NAME", "COLAB_TPU_ADDR"):  # 08: one device
@@ -52,14 +51,7 @@ def pytest_configure(config):
         work = Path(tempfile.mkdtemp(prefix="tl-smoke-"))
         config._tl_smoke_dir = work
     data = work / "data"
-    if not (data / "complete").exists():  # made once; the same bytes every time
-        import shutil
-
-        shutil.rmtree(data, ignore_errors=True)
-        synthetic.make_dataset(data / "cats_and_dogs")
-        synthetic.make_multiclass_dataset(data / "own_data")
-        synthetic.write_weights(data / "random_mobilenet_v2_no_top.h5")
-        (data / "complete").touch()
+    make_smoke_data(data)
     os.environ.update(
         TL_DATA_DIR=str(data / "cats_and_dogs"),
         TL_OWN_DATA_DIR=str(data / "own_data"),
@@ -68,6 +60,27 @@ def pytest_configure(config):
         KERAS_HOME=str(work / "keras_home"),
         MPLBACKEND="Agg",
     )
+
+
+def make_smoke_data(data: Path) -> None:
+    """The generated dataset, own-data folder and weights, made once (the same
+    bytes every time); `make smoke` runs two pytest processes side by side
+    (scripts/nbrun.py check), so the first makes them while the other waits."""
+    import fcntl
+    import shutil
+
+    import synthetic
+
+    data.parent.mkdir(parents=True, exist_ok=True)
+    with open(data.parent / ".data.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (data / "complete").exists():
+            return
+        shutil.rmtree(data, ignore_errors=True)
+        synthetic.make_dataset(data / "cats_and_dogs")
+        synthetic.make_multiclass_dataset(data / "own_data")
+        synthetic.write_weights(data / "random_mobilenet_v2_no_top.h5")
+        (data / "complete").touch()
 
 
 def find_smoke_work_dir(args) -> Path | None:

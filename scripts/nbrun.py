@@ -2,13 +2,20 @@
 
     python scripts/nbrun.py smoke --out build/smoke   # smoke copies for `make test`
     python scripts/nbrun.py smoke --out build/smoke --changed-only
-    python scripts/nbrun.py record --out build/smoke  # after they passed
+    python scripts/nbrun.py check --out build/smoke   # run them (nbval), record
 
 ``--changed-only`` (``make smoke`` outside CI) writes copies only of the notebooks
 whose inputs changed since the last passing run in this checkout: the notebook's
 source, ``helpers/``, this script, the generated test data's code and the smoke
 parameters, hashed (``hash_inputs``); ``record`` remembers the hashes of the
 copies that just passed. CI, on a clean checkout, always runs every notebook.
+
+``check`` runs the copies with nbval in ``SMOKE_ORDER``: 01 alone (every other
+notebook reads its split), then two chains side by side, one pytest process
+each, each notebook after the ones whose artifacts it reads. A smoke notebook
+keeps about one core busy (it starts a kernel, imports TensorFlow, builds small
+models), so on two cores two chains side by side take about the wall time of
+the longer one.
 
 A notebook's one ``parameters`` cell holds the tutorial's settings, and a cell
 tagged ``switches`` (after it, collapsed) the course's own (``VERBOSE``,
@@ -242,6 +249,13 @@ def write_smoke_copies(out: Path, only=None, folder: Path = NOTEBOOKS) -> list[P
 SMOKE_INPUTS = ("helpers/*.py", "scripts/nbrun.py", "tests/synthetic.py",
                 "conftest.py", "jupytext.toml")
 PASSED = "passed.json"
+#: The smoke run's phases: each phase's chains run side by side, a chain's
+#: notebooks one after the other, in this order. A notebook comes after the
+#: notebooks whose stages it reads (tests/static/test_nbrun.py checks this
+#: against each notebook's ``catchup.ensure_stage`` call): 03 -> 04 -> 05; 02, 06
+#: and 08 read only 01's split; 07 reads nothing. The chains are balanced by
+#: their smoke-run seconds.
+SMOKE_ORDER = ((("01",),), (("03", "04", "05"), ("07", "02", "06", "08")))
 
 
 def hash_inputs(path: Path) -> str:
@@ -287,6 +301,53 @@ def record_passed(out: Path, folder: Path = NOTEBOOKS) -> list[str]:
     return ran
 
 
+def plan_phases(copies: list[Path]) -> list[list[list[Path]]]:
+    """The smoke copies to run: phases, each a list of chains (run side by
+    side), each chain a list of notebooks (run in order). A copy that
+    ``SMOKE_ORDER`` does not list runs last, alone."""
+    phases = []
+    for phase in SMOKE_ORDER:
+        chains = [[p for n in chain for p in copies if p.name[:2] == n]
+                  for chain in phase]
+        if any(chains):
+            phases.append([c for c in chains if c])
+    listed = {n for phase in SMOKE_ORDER for chain in phase for n in chain}
+    phases += [[[p]] for p in copies if p.name[:2] not in listed]
+    return phases
+
+
+def check_copies(out: Path, python: str = sys.executable, jobs: int = 2) -> int:
+    """Run the smoke copies in ``out`` with nbval, phase by phase, the chains of
+    a phase side by side (``jobs`` at most), each in its own pytest process
+    whose output goes to ``out/<first notebook>.log`` and is shown when it ends.
+    Returns the first non-zero exit status, or 0."""
+    import subprocess
+
+    command = [python, "-m", "pytest", "-q", "--nbval-lax",
+               "--nbval-cell-timeout=900", "-p", "no:cacheprovider"]
+    for chains in plan_phases(sorted(out.glob("[0-9][0-9]_*.ipynb"))):
+        while chains:
+            batch, chains = chains[:max(jobs, 1)], chains[max(jobs, 1):]
+            print("smoke:", " | ".join(" ".join(p.stem for p in c) for c in batch),
+                  flush=True)
+            if len(batch) == 1:
+                status = subprocess.run([*command, *map(str, batch[0])],
+                                        cwd=ROOT).returncode
+            else:
+                logs = [out / f"{chain[0].stem}.log" for chain in batch]
+                procs = [subprocess.Popen([*command, *map(str, chain)], cwd=ROOT,
+                                          stdout=log.open("w"),
+                                          stderr=subprocess.STDOUT)
+                         for chain, log in zip(batch, logs)]
+                codes = [proc.wait() for proc in procs]
+                for log in logs:
+                    print(log.read_text(), end="", flush=True)
+                status = next((c for c in codes if c), 0)
+            if status:
+                return status
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -302,8 +363,23 @@ def main(argv=None) -> int:
                             "passed (for --changed-only)")
     record.add_argument("--out", default=str(ROOT / "build" / "smoke"))
     record.add_argument("--edition", choices=sorted(EDITIONS), default="en")
+    check = sub.add_parser("check", help="run the copies in --out (nbval), then "
+                           "record them as passed")
+    check.add_argument("--out", default=str(ROOT / "build" / "smoke"))
+    check.add_argument("--edition", choices=sorted(EDITIONS), default="en")
+    check.add_argument("--jobs", type=int, default=int(os.environ.get(
+        "SMOKE_JOBS", "2")), help="chains run side by side (default 2; "
+        "SMOKE_JOBS)")
     args = parser.parse_args(argv)
     out, folder = Path(args.out), EDITIONS[args.edition]
+    if args.command == "check":
+        if not list(out.glob("[0-9][0-9]_*.ipynb")):
+            print("smoke: every notebook is unchanged since its last passing run")
+            return 0
+        failed = check_copies(out, jobs=args.jobs)
+        if failed:
+            return failed
+        args.command = "record"
     if args.command == "record":
         print("passed:", " ".join(record_passed(out, folder)) or "nothing")
         return 0

@@ -4,6 +4,13 @@ notebooks, system), so `pytest -m "static or unit"` runs the fast lanes."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbrun
 import pytest
 import synthetic
 from harness import serve_folder
@@ -107,3 +114,34 @@ def assets_here(monkeypatch, dataset_dir, weights_file, tmp_path):
     monkeypatch.setenv("TL_DATA_DIR", str(dataset_dir))
     monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
     return tmp_path
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE_DIR = ROOT / "build" / "smoke"
+
+
+def smoke_is_current() -> bool:
+    """Whether build/smoke holds a passing run of every notebook as it is now."""
+    passed = nbrun.read_passed(SMOKE_DIR)
+    return (SMOKE_DIR / "work" / "artifacts").is_dir() and all(
+        passed.get(p.stem) == nbrun.hash_inputs(p) for p in nbrun.notebook_paths())
+
+
+@pytest.fixture(scope="session")
+def smoke_work() -> Path:
+    """build/smoke/work: the generated data (``data/``) and what each notebook
+    saved (``artifacts/``) in the smoke run, for the notebooks and system lanes
+    (read, or copied; never changed). `make test` makes it first; run alone, a
+    lane makes it here (`make smoke`, the notebooks not yet run), one pytest
+    worker at a time."""
+    SMOKE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(SMOKE_DIR / ".fixture.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not smoke_is_current():
+            env = {k: v for k, v in os.environ.items()
+                   if not k.startswith("PYTEST_") and not k.startswith("TL_")}
+            done = subprocess.run(["make", "-s", "-C", str(ROOT), "smoke",
+                                   f"PY={sys.executable}"], env=env,
+                                  capture_output=True, text=True, timeout=1800)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return SMOKE_DIR / "work"

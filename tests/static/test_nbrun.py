@@ -3,6 +3,7 @@ and what a smoke run's content hash covers."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -42,3 +43,44 @@ def test_the_smoke_hash_follows_the_notebook_and_helpers(tmp_path, monkeypatch):
     nbrun.write_smoke_copies(out, ["02"])
     assert nbrun.record_passed(out) == ["02_augmentation"]
     assert nbrun.find_unchanged(out, ["02", "03"]) == ["02_augmentation"]
+
+
+STAGE_READ = re.compile(r"(?:ensure_stage|load_stage)\(\s*(?:\w+,\s*)?\"(\w+)\"")
+STAGE_SAVED = re.compile(r"save_stage\(\s*\w+,\s*\"(\w+)\"")
+
+
+def stages_of(name: str) -> tuple[set[str], set[str]]:
+    """(stages notebook ``NN_*`` reads, stages it saves), from its code."""
+    code = next((ROOT / "notebooks" / "py").glob(f"{name}_*.py")).read_text()
+    saved = set(STAGE_SAVED.findall(code)) | ({"split"} if "save_split(" in code
+                                               else set())
+    read = set(STAGE_READ.findall(code)) | ({"split"} if "load_split(" in code
+                                             else set())
+    return read - saved, saved
+
+
+def test_the_smoke_order_runs_each_notebook_after_what_it_reads():
+    """`make smoke` runs chains side by side: a notebook must come after (in its
+    chain, or in an earlier phase) every notebook whose stage it reads."""
+    listed = [n for phase in nbrun.SMOKE_ORDER for chain in phase for n in chain]
+    assert sorted(listed) == [p.name[:2] for p in nbrun.notebook_paths()]
+    before: set[str] = set()  # stages saved by earlier phases
+    for phase in nbrun.SMOKE_ORDER:
+        saved_here = set()
+        for chain in phase:
+            available = set(before)
+            for name in chain:
+                read, saved = stages_of(name)
+                assert read <= available, (
+                    f"{name} reads {sorted(read - available)}, made later or in "
+                    "another chain of its phase: reorder nbrun.SMOKE_ORDER")
+                available |= saved
+                saved_here |= saved
+        before |= saved_here
+
+
+def test_the_smoke_plan_puts_chains_in_order(tmp_path):
+    copies = [tmp_path / f"{n}_x.ipynb" for n in ("08", "05", "01", "03", "99")]
+    phases = nbrun.plan_phases(copies)
+    assert [[[p.name[:2] for p in chain] for chain in phase] for phase in phases] \
+        == [[["01"]], [["03", "05"], ["08"]], [["99"]]]
