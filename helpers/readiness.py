@@ -1,0 +1,154 @@
+"""Is this machine ready for the course? (`make check`, scripts/check.py).
+
+Small pieces the check puts together: the versions, free disk and memory, a
+Devanagari font, one timed training step of each kind (03's feature extraction,
+04's fine-tuning) and one validation step on MobileNetV2 as the notebooks build
+it, and from those the minutes each training notebook will take here.
+
+The prediction is arithmetic on the measured steps (``predict_seconds``): an
+epoch is its training steps plus its validation steps, 03 also evaluates once
+before training, and each ``fit`` pays its first step's extra time (tracing)
+once. Nothing here prints; the script does.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+#: What the course needs free on disk: the dataset (68 MB zip, 90 MB unpacked),
+#: the weights (9 MB), the converted copies and the models each notebook saves.
+NEEDED_DISK_BYTES = 1_000_000_000
+#: Memory a 03 or 04 kernel used on the real data (about 2.5 GB resident), plus
+#: JupyterLab and the browser.
+NEEDED_MEMORY_BYTES = 4_000_000_000
+#: Per notebook: (feature-extraction epochs, fine-tuning epochs), the notebooks'
+#: defaults (INITIAL_EPOCHS, FINE_TUNE_EPOCHS).
+TRAINING_EPOCHS = {"03": (10, 0), "04": (0, 10)}
+
+
+@dataclass(frozen=True)
+class StepTimes:
+    """Seconds of one step of each kind, steady, and the first step's extra."""
+
+    feature_extraction: float
+    fine_tuning: float
+    validation: float
+    first_step_extra: float
+    batch_size: int
+
+
+def measure_steps(weights, image_size=(160, 160), batch_size: int = 32,
+                  fine_tune_at: int = 100, repeats: int = 3) -> StepTimes:
+    """Time training steps as 03 and 04 take them, on random images.
+
+    ``weights``: what ``MobileNetV2(weights=...)`` takes (a file, or ``None``
+    for random weights: the time is the same). The model is 03's
+    (``model_parts.build_classifier``), compiled as 03 compiles it; then
+    unfrozen as 04 does (``fast.unfreeze_top``) and compiled again. Each kind
+    is the median of ``repeats`` steps after a first, untimed one.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    from .fast import unfreeze_top
+    from .model_parts import build_classifier, compile_for_logits
+
+    base = tf.keras.applications.MobileNetV2(
+        input_shape=(*image_size, 3), include_top=False, weights=weights)
+    base.trainable = False
+    model = build_classifier(base, 1)
+    compile_for_logits(model, tf.keras.optimizers.Adam(1e-4))
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 255, (batch_size, *image_size, 3)).astype("float32")
+    y = rng.integers(0, 2, (batch_size, 1)).astype("float32")
+
+    def median_seconds(step) -> tuple[float, float]:
+        start = time.perf_counter()
+        step()
+        first = time.perf_counter() - start
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - start)
+        steady = float(np.median(times))
+        return steady, max(first - steady, 0.0)
+
+    fe, extra_fe = median_seconds(lambda: model.train_on_batch(x, y))
+    validation, _ = median_seconds(lambda: model.test_on_batch(x, y))
+    unfreeze_top(base, fine_tune_at)
+    compile_for_logits(model, tf.keras.optimizers.RMSprop(1e-5))
+    ft, extra_ft = median_seconds(lambda: model.train_on_batch(x, y))
+    return StepTimes(fe, ft, validation, max(extra_fe, extra_ft), batch_size)
+
+
+def predict_seconds(steps: StepTimes, train_images: int, validation_images: int,
+                    epochs: dict | None = None) -> dict[str, float]:
+    """Seconds each training notebook's training will take here, by notebook.
+
+    ``epochs``: ``{notebook: (feature-extraction epochs, fine-tuning epochs)}``
+    (default ``TRAINING_EPOCHS``). 03 evaluates the validation set once before
+    training; each stage's ``fit`` pays ``first_step_extra`` once.
+    """
+    train_steps = math.ceil(train_images / steps.batch_size)
+    validation_steps = math.ceil(validation_images / steps.batch_size)
+    validate = validation_steps * steps.validation
+    predicted = {}
+    for notebook, (fe_epochs, ft_epochs) in (epochs or TRAINING_EPOCHS).items():
+        seconds = 0.0
+        if fe_epochs:
+            seconds += validate + steps.first_step_extra + fe_epochs * (
+                train_steps * steps.feature_extraction + validate)
+        if ft_epochs:
+            seconds += steps.first_step_extra + ft_epochs * (
+                train_steps * steps.fine_tuning + validate)
+        predicted[notebook] = round(seconds, 1)
+    return predicted
+
+
+def measure_free_space(path: str | os.PathLike) -> int:
+    """Free bytes on the disk that holds ``path`` (or its nearest parent)."""
+    path = Path(path).resolve()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
+def measure_memory() -> int | None:
+    """Bytes of memory available now (Linux, macOS), or ``None`` if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def find_devanagari_font() -> str | None:
+    """The name of an installed font with Devanagari letters, or ``None``
+    (Hindi notebooks and plots show boxes without one)."""
+    from matplotlib import font_manager
+
+    for font in font_manager.fontManager.ttflist:
+        if "devanagari" in font.name.lower() or "devanagari" in Path(
+                font.fname).name.lower():
+            return font.name
+    return None
+
+
+def judge_readiness(problems: list[str]) -> str:
+    """The check's last line: ready, or the first thing to do."""
+    if not problems:
+        return "READY: this machine can run the course."
+    more = f" (and {len(problems) - 1} more above)" if len(problems) > 1 else ""
+    return f"NOT READY: {problems[0]}{more}"
