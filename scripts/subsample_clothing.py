@@ -271,18 +271,30 @@ def list_text(selection: dict[str, Photo]) -> str:
 
 
 def compare(selection: dict[str, Photo], expected: dict[str, str],
-            dropped: dict[str, str]) -> list[str]:
+            dropped: dict[str, str], pool: dict[str, list[Photo]] | None = None
+            ) -> list[str]:
     """The differences from the expected list, one line each (none: a match)."""
     problems = []
     chosen = {rel: p.sha256 for rel, p in selection.items()}
+    split_of = {rel.split("/", 1)[1]: rel.split("/")[0] for rel in chosen}
+    in_pool = {f"{p.cls}/{p.name}" for photos in (pool or {}).values()
+               for p in photos}
     for rel in sorted(expected.keys() - chosen.keys()):
-        cls_name = rel.split("/", 1)[1]
+        split, cls_name = rel.split("/", 1)
         why = [f"{up}: {reason}" for up, reason in dropped.items()
                if up.split("/", 1)[1] == cls_name]
-        problems.append(f"missing  {rel}" + (f" (dropped: {why[0]})" if why
-                                              else " (not in the pool)"))
+        if cls_name in split_of:
+            problems.append(f"moved    {rel} -> {split_of[cls_name]}/{cls_name}")
+        elif why:
+            problems.append(f"missing  {rel} (dropped: {why[0]})")
+        elif cls_name in in_pool:
+            problems.append(f"missing  {rel} (in the pool, not selected)")
+        else:
+            problems.append(f"missing  {rel} (not in the pool)")
+    listed = {rel.split("/", 1)[1] for rel in expected}
     for rel in sorted(chosen.keys() - expected.keys()):
-        problems.append(f"extra    {rel} (from {selection[rel].upstream})")
+        if rel.split("/", 1)[1] not in listed:
+            problems.append(f"extra    {rel} (from {selection[rel].upstream})")
     for rel in sorted(chosen.keys() & expected.keys()):
         if chosen[rel] != expected[rel]:
             problems.append(f"changed  {rel}: sha256 {chosen[rel]}, the list "
@@ -369,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     except SubsampleError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    problems = compare(selection, expected, dropped)
+    problems = compare(selection, expected, dropped, pool)
     if problems:
         print(f"DIFFERENT from {args.expected} ({len(problems)} differences): "
               "this is not the set of 07's stored run, and its numbers will differ.",
