@@ -65,6 +65,11 @@ SETTINGS = {
         Setting("TL_BROWSER_NOTEBOOKS", None, None,
                 "the folder whose `py/` notebooks the browser test opens; unset: "
                 "`notebooks/`", for_tests=True),
+        Setting("TL_SHARED_DIR", None, None,
+                "the folder holding the real assets' copy that "
+                "`tests/system/test_subsample.py` rebuilds 07's set from; unset: "
+                "`../shared` beside the project, else that test skips",
+                for_tests=True),
     )
 }
 
