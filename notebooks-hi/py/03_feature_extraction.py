@@ -474,7 +474,7 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown] translates="cf98f6385a67"
+# %% [markdown] translates="5ee872275999"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ): बीस एपॉक
 # `parameters` सेल में `INITIAL_EPOCHS = 20` रखें और यह नोटबुक ऊपर से दोबारा चलाएँ
 # (*Kernel > Restart Kernel and Run All Cells*)। ऊपर के लर्निंग कर्व देखकर अंदाज़ा

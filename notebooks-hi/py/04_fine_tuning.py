@@ -430,7 +430,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown] translates="b850ca5481aa"
+# %% [markdown] translates="bf5c9e419913"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ): दस गुना बड़ी लर्निंग रेट
 # *कम लर्निंग रेट से दोबारा कंपाइल करना* वाले हिस्से के सेल में
 # `BASE_LEARNING_RATE` का दसवाँ हिस्सा नहीं, पूरा `BASE_LEARNING_RATE` इस्तेमाल

@@ -167,7 +167,7 @@ print(session.describe_runtime("07"))
 # %%
 tf.keras.utils.set_random_seed(SEED)
 
-# %% [markdown] translates="fa75d6635ede"
+# %% [markdown] translates="a51bf1746498"
 # ## आपका फ़ोल्डर
 # अपनी फ़ोटो ट्यूटोरियल वाले ढाँचे में रखें, हर क्लास का एक उप-फ़ोल्डर; फ़ोल्डरों
 # के नाम ही क्लास के नाम बनते हैं:
@@ -194,8 +194,10 @@ tf.keras.utils.set_random_seed(SEED)
 # https://github.com/alexeygrigorev/clothing-dataset-small` चलाएँ और `DATA_DIR` को उस
 # फ़ोल्डर पर सेट करें जो यह बनाता है। यहाँ सेव किए गए आउटपुट उसकी एक छोटी कॉपी से
 # हैं: हर क्लास की ज़्यादा-से-ज़्यादा 150 फ़ोटो, ट्रेनिंग के लिए 1,185 और वैलिडेशन के
-# लिए 296, बिना `test/` फ़ोल्डर के। दोनों में से कुछ भी सेट न हो, तो अगला सेल रुककर
-# यही सब बताता है।
+# लिए 296, बिना `test/` फ़ोल्डर के। `scripts/subsample_clothing.py` कमिट 1196151 के
+# क्लोन से ठीक यही कॉपी दोबारा बनाती है (देखें `docs/instructor.md`); पूरे क्लोन (3,781
+# फ़ोटो, अपने `test/` फ़ोल्डर के साथ) से दूसरे नतीजे आते हैं और ट्रेनिंग लगभग 2.6 गुना
+# ज़्यादा समय लेती है। दोनों में से कुछ भी सेट न हो, तो अगला सेल रुककर यही सब बताता है।
 
 # %%
 OWN_DIR = ARTIFACTS_DIR / "own_data"  # this notebook's check cache, converted copies

@@ -673,7 +673,7 @@ if scaling.is_chief(strategy):
     )
     print("saved", " and ".join(path.name for path in saved))
 
-# %% [markdown] translates="4622f7ff73a2"
+# %% [markdown] translates="652407ea2c4c"
 # ## सारांश
 # - पहले पता करें, TensorFlow में कुछ भी चलने से पहले: `TPUStrategy`,
 #   `MultiWorkerMirroredStrategy` (`TF_CONFIG`), `MirroredStrategy` (कई GPU) या

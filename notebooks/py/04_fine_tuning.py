@@ -419,7 +419,8 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 # This is the tutorial's warning: with a large learning rate "the model could
 # overfit very quickly". (The stored run used only the small rate.) The code trains
 # one epoch on a fresh copy of 03's model with each rate and prints both; each
-# epoch takes about 20 s on a CPU.
+# epoch takes about 39 s on a CPU (the stored run's, made while other work shared
+# the two cores).
 #
 # ```python
 # def unfrozen_copy(fine_tune_at):

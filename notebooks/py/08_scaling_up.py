@@ -689,8 +689,8 @@ if scaling.is_chief(strategy):
 #   (`mixed_float16` on GPUs, `mixed_bfloat16` on TPUs), never on a CPU; the
 #   logit layer always in float32.
 # - `jit_compile` and mixed precision are measured on the machine at hand, not
-#   assumed: on this CPU, a training step took 2.4 times as long in
-#   `mixed_float16`, about as long in `mixed_bfloat16` (0.9 times) and 14 times
+#   assumed: on this CPU, a training step took 1.6 times as long in
+#   `mixed_float16`, about as long in `mixed_bfloat16` (0.8 times) and 8.84 times
 #   as long with XLA, in the stored run.
 # - The input pipeline decodes and augments in parallel, on the CPU, and
 #   prefetches; compare its speed with the model's to know which one to improve.

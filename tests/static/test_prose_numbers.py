@@ -199,9 +199,6 @@ def mistakes_07(s):
             sum(r[3] for r in test.values()) - sum(found(s, 0, n) for n in test))
 
 
-ENGLISH_RUN = ("the English prose quotes an earlier run's seconds; fixing the "
-               "English text is outside the Hindi edition's review")
-
 CLAIMS = [
     # 03, exercise 2: ten more epochs of feature extraction
     Claim("03_feature_extraction", "hi",
@@ -211,7 +208,7 @@ CLAIMS = [
     Claim("03_feature_extraction", "en",
           r"Ten more epochs cost about ([\d.]+) more minutes on a 2-core CPU "
           r"\(about ([\d.]+) s", lambda s: (sum(fe(s)) / 60, statistics.mean(fe(s))),
-          about=True, english_run_only=ENGLISH_RUN),
+          about=True),
     # 03: the headline accuracies and the curve
     *(Claim("03_feature_extraction", ed, pattern, accuracies_03) for ed, pattern in (
         ("hi", r"एपॉक 1 के बाद ([\d.]+), फिर एपॉक 8 से 10 में ([\d.]+), ([\d.]+) और "
@@ -224,8 +221,7 @@ CLAIMS = [
           r"([\d.]+) सेकंड तक\)",
           lambda s: (statistics.mean(ft(s)), min(ft(s)), max(ft(s)))),
     Claim("04_fine_tuning", "en", r"each epoch takes about ([\d.]+) s on a CPU",
-          lambda s: (statistics.mean(ft(s)),), about=True,
-          english_run_only=ENGLISH_RUN),
+          lambda s: (statistics.mean(ft(s)),), about=True),
     # 04: the headline accuracies, overfitting, early stopping
     *(Claim("04_fine_tuning", ed, pattern, first_epoch_04) for ed, pattern in (
         ("hi", r"वैलिडेशन सटीकता ([\d.]+) \(03 का आख़िरी एपॉक\) से फ़ाइन-ट्यूनिंग के "
@@ -268,7 +264,7 @@ CLAIMS = [
     Claim("06_going_faster", "en",
           r"caching took ([\d.]+) s and the 10 fine-tuning epochs ([\d.]+) s: about "
           r"([\d.]+) s per epoch",
-          time_06, english_run_only=ENGLISH_RUN),
+          time_06),
     # 06: overfitting and the headline accuracies
     *(Claim("06_going_faster", ed, pattern, overfitting_06) for ed, pattern in (
         ("hi", r"ट्रेनिंग सटीकता ([\d.]+) से ([\d.]+) तक गई, जबकि वैलिडेशन लॉस "
@@ -350,7 +346,7 @@ CLAIMS += [
     Claim("08_scaling_up", "en",
           r"a training step took ([\d.]+) times as long in `mixed_float16`, about as "
           r"long in `mixed_bfloat16` \(([\d.]+) times\) and ([\d.]+) times",
-          policies_08, english_run_only=ENGLISH_RUN),
+          policies_08),
 ]
 
 
