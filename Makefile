@@ -47,12 +47,12 @@ lab:
 # run saved, and the system tests (scripts, two learners, the browser).
 test: check-fast smoke lanes
 
-check-fast: lint
-	$(PY) -m pytest -q --durations=10 --strict-lanes -m "static or unit" tests
-
-# Two pytest workers (pytest-xdist): the slow tests wait on kernels, servers and
-# a browser more than they compute. JOBS=1 runs them one after the other.
+# Two pytest workers (pytest-xdist) in check-fast and lanes: most tests keep one
+# core busy or wait on kernels, servers and a browser. JOBS=1: one after the other.
 JOBS ?= 2
+check-fast: lint
+	$(PY) -m pytest -q -n $(JOBS) --durations=10 --strict-lanes -m "static or unit" tests
+
 lanes:
 	$(PY) -m pytest -q -n $(JOBS) --durations=15 --strict-lanes \
 	  -m "notebooks or system" tests
