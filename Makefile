@@ -104,13 +104,15 @@ sync:
 	$(PY) -m jupytext --sync notebooks/*.ipynb notebooks-hi/*.ipynb
 
 # After changing the repository URL or the version in pyproject.toml.
+# Refuses a placeholder address, or one that is not this checkout's git remote
+# origin (README: "Publishing for Colab"); UNPUBLISHED=1 writes the cells anyway.
 badges:
-	$(PY) scripts/badges.py
+	$(PY) scripts/badges.py $(if $(UNPUBLISHED),--unpublished)
 
 # The Hindi notebooks' code cells from the English ones; stale translations
 # reported (scripts/editions.py; --adopt NN_name after translating).
 .PHONY: editions
-editions: badges
+editions:
 	$(PY) scripts/editions.py
 
 execute reproduce:

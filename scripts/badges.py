@@ -12,6 +12,16 @@ first code cell, the setup cell that on Colab installs the course at that same
 tag (collapsed in JupyterLab, a titled form on Colab, tagged ``course``). Run it
 after changing either; the tests fail while a notebook disagrees.
 
+Publishing for Colab: a badge opens the notebook from GitHub, and the setup
+cell installs the course from there, so the address must be this project's
+public repository. ``make badges`` checks it first (``check_address``) and
+refuses a placeholder, or an address that is not this checkout's git remote
+``origin``: written into every notebook, a wrong address would open nothing, or
+install someone else's code on every learner's runtime. ``--unpublished``
+writes the cells anyway (the tests, a fork not yet pushed), saying the badges
+will not work. Every notebook also asks Colab for a GPU runtime
+(``COLAB_METADATA``).
+
 The badges' three icons are drawn by this script (``--draw-icons``), kept in
 ``docs/images/`` and written into the badge row as ``data:`` URIs, so the row
 looks the same with no network (a classroom), in JupyterLab, on GitHub and on
@@ -81,6 +91,57 @@ HINDI = Edition(
     "English: [{name}](../notebooks/{name}.ipynb)",
 )
 EDITIONS = (ENGLISH, HINDI)
+
+
+#: Notebook metadata Colab reads: open on a GPU runtime (Runtime > Change runtime
+#: type shows "T4 GPU"), so a learner does not switch and restart per notebook.
+COLAB_METADATA = {"accelerator": "GPU", "colab": {"gpuType": "T4"}}
+#: Parts of an address that only a placeholder has.
+PLACEHOLDER_PARTS = ("<", ">", "owner", "your-", "your_", "example", "username",
+                     "user/", "xxx")
+
+
+def normalise_address(url: str) -> str:
+    """``host/owner/name`` of a git URL (https, ssh or ``git@host:owner/name``),
+    lower case, without ``.git``: two spellings of one repository compare equal."""
+    url = url.strip().rstrip("/")
+    if url.startswith("git@"):
+        url = url[4:].replace(":", "/", 1)
+    for prefix in ("https://", "http://", "ssh://git@", "ssh://", "git://"):
+        if url.startswith(prefix):
+            url = url[len(prefix):]
+    return url.removesuffix(".git").lower()
+
+
+def read_remote(root: Path) -> str | None:
+    """The URL of ``root``'s git remote ``origin``, or ``None``."""
+    done = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def check_address(repository: str, remote: str | None) -> str | None:
+    """Why ``repository`` (pyproject.toml) must not go into the notebooks, or
+    ``None`` when it is the public repository this checkout pushes to."""
+    fix = ("set [project.urls] Repository in pyproject.toml to this project's "
+           "public GitHub address, then run `make badges` again (README: "
+           "\"Publishing for Colab\")")
+    address = normalise_address(repository)
+    if not address.startswith("github.com/") or address.count("/") != 2:
+        return f"{repository!r} is not a GitHub repository address: {fix}"
+    if any(part in address for part in PLACEHOLDER_PARTS):
+        return f"{repository!r} is a placeholder: {fix}"
+    if remote is None:
+        return (f"this checkout has no git remote 'origin', so nothing shows that "
+                f"{repository} is this project: push it to its public repository "
+                "(git remote add origin <address>; git push), or run `python "
+                "scripts/badges.py --unpublished` to write the cells anyway (the "
+                "badges will not work until it is published)")
+    if normalise_address(remote) != address:
+        return (f"pyproject.toml names {repository}, but this checkout's remote "
+                f"'origin' is {remote}: the badges would open, and the setup cell "
+                f"install, another repository's code: {fix}")
+    return None
 
 
 def read_config() -> tuple[str, str]:
@@ -167,8 +228,19 @@ def update_notebook(py: Path, repository: str, ref: str,
     before = py.read_text()
     nb.cells = cells
     keep_cell_metadata(nb, SETUP_METADATA)
+    keep_notebook_metadata(nb, COLAB_METADATA)
     jupytext.write(nb, py, fmt="py:percent")
     return py.read_text() != before
+
+
+def keep_notebook_metadata(nb, metadata: dict) -> None:
+    """Set ``metadata`` on the notebook and list its keys in the notebook's
+    jupytext ``notebook_metadata_filter``, so the ``.py`` carries them too."""
+    nb.metadata.update(copy.deepcopy(metadata))
+    settings = nb.metadata.setdefault("jupytext", {})
+    names = settings.get("notebook_metadata_filter", "kernelspec,jupytext").split(",")
+    names += [key for key in metadata if key not in names]
+    settings["notebook_metadata_filter"] = ",".join(names)
 
 
 def keep_cell_metadata(nb, metadata: dict) -> None:
@@ -267,12 +339,22 @@ def main(argv=None) -> int:
                              "READMEs (default: this project)")
     parser.add_argument("--draw-icons", action="store_true",
                         help="redraw docs/images/badge_*.png, then stop")
+    parser.add_argument("--unpublished", action="store_true",
+                        help="write the cells even though the address is not this "
+                        "checkout's published repository (the badges will not work)")
     args = parser.parse_args(argv)
     if args.draw_icons:
         for path in draw_icons():
             print("drew", path.relative_to(ROOT))
         return 0
     repository, ref = read_config()
+    problem = check_address(repository, read_remote(args.root))
+    if problem and not args.unpublished:
+        print(f"make badges: {problem}", file=sys.stderr)
+        return 1
+    if problem:
+        print("unpublished (the badges will not work until the repository is "
+              f"published): {problem}")
     for edition in EDITIONS:
         paths = sorted((args.root / edition.folder).glob("py/[0-9][0-9]_*.py"))
         changed = [py for py in paths if update_notebook(py, repository, ref, edition)]

@@ -1,9 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
 #   jupytext:
 #     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
-#     notebook_metadata_filter: kernelspec,jupytext
+#     notebook_metadata_filter: kernelspec,jupytext,accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent

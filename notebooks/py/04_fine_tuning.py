@@ -1,9 +1,12 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
 #   jupytext:
 #     cell_metadata_filter: tags,jupyter,cellView,active,translates,-all
 #     formats: ipynb,py//py:percent
-#     notebook_metadata_filter: kernelspec,jupytext
+#     notebook_metadata_filter: kernelspec,jupytext,accelerator,colab
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -70,7 +73,7 @@
 # *On Colab*, the next cell installs this course's `helpers` at this
 # notebook's version; anywhere else it does nothing.
 
-# %% active="ipynb" cellView="form" jupyter={"source_hidden": true} tags=["course"]
+# %% tags=["course"] jupyter={"source_hidden": true} cellView="form" active="ipynb"
 # # @title Colab: install this course's helpers (elsewhere this cell does nothing)
 # import sys
 #
