@@ -347,13 +347,18 @@ fe_accuracy, ft_accuracy = history["val_accuracy"][-1], hist_fine["val_accuracy"
 print(f"validation accuracy after feature extraction: {fe_accuracy:.4f}")
 print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 
-# %% [markdown] translates="bd8e5df14f0a"
-# सेव किए गए रन में ओवरफ़िटिंग के लक्षण: ट्रेनिंग लॉस एपॉक 11 में 0.1991 से घटकर
-# एपॉक 20 में 0.0808 हो गया, जबकि वैलिडेशन लॉस एपॉक 19 में सबसे कम (0.0502) था और
-# आख़िर में 0.0612 रहा; सबसे अच्छी वैलिडेशन सटीकता, एपॉक 17 की 0.9814, आख़िरी एपॉक
-# में नहीं थी। ऑगमेंटेशन इसे धीमा करता है: 06, जो यही लेयर बिना ऑगमेंटेशन वाली
-# इमेज पर ट्रेन करती है, 0.999 की ट्रेनिंग सटीकता तक पहुँच जाती है जबकि उसका
-# वैलिडेशन लॉस बढ़ता है। नीचे का अभ्यास 4 दिखाता है कि सही समय पर कैसे रुकें।
+# %% [markdown] translates="950b289a6559"
+# सेव किए गए रन में यह ठहराव (plateau) है, अभी ओवरफ़िटिंग नहीं: ट्रेनिंग लॉस एपॉक 11 में
+# 0.1991
+# से घटकर एपॉक 20 में 0.0808 हो गया, जबकि वैलिडेशन लॉस एपॉक 19 में सबसे कम (0.0502) था
+# और आख़िर में 0.0612 रहा; सबसे अच्छी वैलिडेशन सटीकता, एपॉक 17 की 0.9814, आख़िरी
+# एपॉक में नहीं थी। सभी 20 एपॉक में वैलिडेशन लॉस ट्रेनिंग लॉस से कम रहा (ऑगमेंटेशन और
+# ड्रॉपआउट सिर्फ़ ट्रेनिंग में चलते हैं, इसलिए ट्रेनिंग लॉस ही ज़्यादा कठिन है): वह
+# सुधरना बंद हो गया और एपॉक-दर-एपॉक ऊपर-नीचे होता रहा, पर ट्रेनिंग लॉस से ऊपर कभी नहीं
+# गया। ओवरफ़िटिंग अलग दिखती है: 06, जो यही लेयर बिना ऑगमेंटेशन वाली इमेज पर ट्रेन करती
+# है, 0.999 की ट्रेनिंग सटीकता तक पहुँच जाती है जबकि उसका वैलिडेशन लॉस अपने सबसे कम
+# मान 0.050 से बढ़कर 0.071 हो जाता है। ऑगमेंटेशन इसे धीमा करता है। नीचे का अभ्यास 4
+# दिखाता है कि सही समय पर कैसे रुकें।
 
 # %% [markdown] translates="13a945b1e4e7"
 # ## फ़ाइन-ट्यून किया हुआ मॉडल सेव करना
@@ -526,7 +531,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown] translates="1cfe1404e539"
+# %% [markdown] translates="8ab42f7cd77e"
 # ### अभ्यास 4 (विस्तार करें): सही समय पर रुकना
 # फ़ाइन-ट्यूनिंग देर-सबेर ओवरफ़िट होती है। एक `EarlyStopping` कॉलबैक जोड़ें जो
 # वैलिडेशन लॉस पर नज़र रखे और सबसे अच्छे वेट रख ले। सेव किए गए रन में वह कब रुकता,
@@ -548,13 +553,20 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 # आख़िरी एपॉक की 0.9752 के बजाय। `patience=3` के साथ यह अंत तक चलती है और एपॉक 19
 # वापस लाती है (0.0502, सबसे कम लॉस; सटीकता 0.9802)। patience दो चीज़ों के बीच सौदा
 # है: समय की बचत, और यह जोखिम कि ट्रेनिंग वैलिडेशन लॉस के किसी अस्थायी उछाल पर ही रुक
-# जाए, जबकि लॉस उसके बाद फिर घटता। कोड ऊपर की हिस्ट्री पर यही नियम
-# दोहराकर दिखाता है।
+# जाए, जबकि लॉस उसके बाद फिर घटता। कोड पहले ऊपर की हिस्ट्री पर यही नियम दोहराकर
+# दिखाता है।
 #
-# इस्तेमाल करने के लिए, नीचे की तरह `early_stopping` बनाएँ और *ट्रेनिंग जारी रखना*
-# वाले हिस्से में `fit` की `callbacks=[...]` सूची में जोड़ें। एक सावधानी: वैलिडेशन
-# सेट पर एपॉक चुनने से वैलिडेशन सटीकता थोड़ी और आशावादी हो जाती है (05 बताती है कि
-# टेस्ट सेट को इससे बाहर क्यों रखा जाता है)।
+# `early_stopping` को *ट्रेनिंग जारी रखना* वाले हिस्से के `fit` में न जोड़ें: ट्रेनिंग
+# जल्दी रुके तो उस `fit` के बाद की जाँच (`hist_fine["epoch"]` में एपॉक 11 से 20 तक
+# सब हों) फ़ेल हो जाती है, कुछ सेव नहीं होता, और 05 को कोई मॉडल नहीं मिलता। इसे सचमुच
+# आज़माने के लिए कोड फिर 03 के मॉडल की एक नई कॉपी को `early_stopping` के साथ
+# फ़ाइन-ट्यून करता है (ज़्यादा से ज़्यादा ऊपर की फ़ाइन-ट्यूनिंग जितनी देर) और कुछ सेव
+# नहीं करता: नोटबुक का मॉडल और उसका सेव किया हुआ चरण जैसे हैं वैसे ही रहते हैं।
+# `restore_best_weights=True` कॉपी में उसके सबसे अच्छे एपॉक के वेट छोड़ता है, चाहे
+# ट्रेनिंग जल्दी रुकी हो या अंत तक चली हो। उसके नतीजे सेव किए गए रन वाले नहीं होंगे:
+# नया रन इमेज को अलग ढंग से ऑगमेंट और शफ़ल करता है। एक सावधानी: वैलिडेशन सेट पर
+# एपॉक चुनने से वैलिडेशन सटीकता थोड़ी और आशावादी हो जाती है (05 बताती है कि टेस्ट सेट
+# को इससे बाहर क्यों रखा जाता है)।
 #
 # ```python
 # early_stopping = tf.keras.callbacks.EarlyStopping(
@@ -579,6 +591,37 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #     print(f"patience {patience}: stops after epoch {hist_fine['epoch'][stop] + 1},"
 #           f" keeps epoch {hist_fine['epoch'][best] + 1} (validation accuracy "
 #           f"{hist_fine['val_accuracy'][best]:.4f})")
+#
+#
+# def unfrozen_copy(fine_tune_at):
+#     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
+#     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
+#     copy, _ = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
+#     base = model_parts.find_base_model(copy)
+#     base.trainable = True
+#     for layer in base.layers[:fine_tune_at]:
+#         layer.trainable = False
+#     for layer in base.layers:
+#         if isinstance(layer, tf.keras.layers.BatchNormalization):
+#             layer.trainable = False
+#     return copy
+#
+#
+# trial = unfrozen_copy(FINE_TUNE_AT)
+# trial.compile(
+#     loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+#     optimizer=tf.keras.optimizers.RMSprop(learning_rate=BASE_LEARNING_RATE / 10),
+#     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+# )
+# stopped = trial.fit(train_dataset, epochs=total_epochs, initial_epoch=initial_epoch,
+#                     validation_data=validation_dataset, callbacks=[early_stopping],
+#                     verbose=VERBOSE)
+# best = int(np.argmin(stopped.history["val_loss"]))
+# print(f"the copy trained {len(stopped.epoch)} of {FINE_TUNE_EPOCHS} epochs and "
+#       f"kept epoch {stopped.epoch[best] + 1} (validation accuracy "
+#       f"{stopped.history['val_accuracy'][best]:.4f})")
+# kept = trial.evaluate(validation_dataset, verbose=0, return_dict=True)
+# assert np.isclose(kept["loss"], stopped.history["val_loss"][best], rtol=1e-3)
 # ```
 #
 # </details>

@@ -518,15 +518,19 @@ for policy, (first, per_step) in policy_timings.items():
           f"{GLOBAL_BATCH_SIZE / per_step:6.0f} images/s | "
           f"{per_step / reference:4.1f} x float32's time")
 
-# %% [markdown] translates="03686510f6f8"
+# %% [markdown] translates="6b609951a02f"
 # CPU पर 16 बिट से बहुत कम या कुछ भी फ़ायदा नहीं। ज़्यादातर CPU में float16 की गणना
 # होती ही नहीं: हर ऑपरेशन के पहले और बाद में मान float32 से और float32 में बदले जाते
 # हैं, जिसमें समय लगता है (ऊपर का आख़िरी कॉलम)। कुछ नए CPU में, यह भी उनमें से एक है
 # (TensorFlow का शुरुआती लॉग `AVX512_BF16` दिखाता है), bfloat16 के निर्देश होते हैं,
 # जो इसे float32 के क़रीब या उससे थोड़ा आगे ला सकते हैं, हर ऐक्टिवेशन में 8 बिट कम
-# (यानी कम अंकों) की क़ीमत पर। इसीलिए "auto" CPU पर float32 रखता है। टेंसर कोर वाले
-# GPU पर इसके उलट `mixed_float16` के float32 से कई गुना तेज़ होने की उम्मीद करें (यहाँ
-# नहीं चलाया गया: जहाँ GPU हो, वहाँ `make benchmark-accelerator` इसे मापता है)।
+# (यानी कम अंकों) की क़ीमत पर। फिर भी "auto" CPU पर float32 ही रखता है: फ़ायदा, जहाँ
+# होता है, CPU पर निर्भर है, और कुछ ही स्टेप का समय एक मोटा माप है; आपके CPU पर
+# `mixed_bfloat16` मापने पर तेज़ निकले तो `MIXED_PRECISION = "mixed_bfloat16"` सेट
+# करें। टेंसर कोर वाले GPU पर NVIDIA और TensorFlow के दस्तावेज़ों के अनुसार
+# `mixed_float16` float32 से कहीं तेज़ है (TensorFlow की mixed precision गाइड: "more
+# than 3 times on modern GPUs", यानी आधुनिक GPU पर 3 गुना से ज़्यादा); इस कोर्स ने इसे
+# नहीं मापा (जहाँ GPU हो, वहाँ `make benchmark-accelerator` इसे मापता है)।
 
 # %% [markdown] translates="558185f7a4cd"
 # ## XLA: `jit_compile`, मापकर
@@ -655,6 +659,16 @@ if stages.has_stage(ARTIFACTS_DIR, "feature_extraction"):
     if fe.get("split_id") == split.id and fe["epochs"] == INITIAL_EPOCHS:
         print(f"03, same split and epochs: {fe['history']['val_accuracy'][-1]:.4f}")
 
+# %% [markdown] translates="242fc1c5e993"
+# एक ही तरीक़ा, दो रन, दो नतीजे: सेव किए गए रन में यहाँ 0.9505 और 03 में 0.9653, यानी
+# 808 वैलिडेशन इमेज में 12 इमेज का फ़र्क़। इस मशीन पर एक ही रेप्लिका है, इसलिए ग्लोबल
+# बैच (32) और लर्निंग रेट (0.0001) 03 वाले ही हैं: इनमें कोई बढ़ोतरी नहीं हुई। फ़र्क़
+# एक अलग रन का है: ऑगमेंटेशन अपने रैंडम फ़्लिप और रोटेशन अब मॉडल के अंदर नहीं, इनपुट
+# पाइपलाइन में चुनता है, इसलिए हेड इमेज के दूसरे रूपों से सीखता है, और इस तरह का संयोग
+# वैलिडेशन सटीकता को एक रन से दूसरे रन में बदल देता है। दोनों के एक-एक रन से यह नहीं
+# कहा जा सकता कि इस अंतर में कितना हिस्सा संयोग का है। कई रेप्लिका पर बढ़ाए गए बैच और
+# लर्निंग रेट भी नतीजा बदलेंगे।
+
 # %% [markdown] translates="3d6f7ee55ecc"
 # ## सेव करना
 # कई मशीनों पर हर वर्कर ट्रेन करता है, पर लिखता सिर्फ़ एक है: `chief` टास्क, अगर
@@ -676,7 +690,7 @@ if scaling.is_chief(strategy):
     )
     print("saved", " and ".join(path.name for path in saved))
 
-# %% [markdown] translates="652407ea2c4c"
+# %% [markdown] translates="cd4bfe388339"
 # ## सारांश
 # - पहले पता करें, TensorFlow में कुछ भी चलने से पहले: `TPUStrategy`,
 #   `MultiWorkerMirroredStrategy` (`TF_CONFIG`), `MirroredStrategy` (कई GPU) या
@@ -684,8 +698,8 @@ if scaling.is_chief(strategy):
 # - डेटासेट को ग्लोबल बैच, `BATCH_SIZE_PER_REPLICA x रेप्लिका`, से बैच करें, और
 #   लर्निंग रेट को रेप्लिका के साथ बढ़ाएँ, सावधानी से (वार्म-अप, सीमाएँ)।
 # - मिक्स्ड प्रिसिज़न वहाँ, जहाँ हार्डवेयर 16 बिट में तेज़ गणना करता है (GPU पर
-#   `mixed_float16`, TPU पर `mixed_bfloat16`), CPU पर कभी नहीं; लॉजिट वाली लेयर
-#   हमेशा float32 में।
+#   `mixed_float16`, TPU पर `mixed_bfloat16`), CPU पर सिर्फ़ वहाँ जहाँ वह मापने पर
+#   तेज़ निकले (यहाँ `mixed_float16` नहीं निकला); लॉजिट वाली लेयर हमेशा float32 में।
 # - `jit_compile` और मिक्स्ड प्रिसिज़न उसी मशीन पर मापे जाते हैं जिस पर ट्रेनिंग होनी
 #   है, माने नहीं जाते: इस CPU पर, सेव किए गए रन में, ट्रेनिंग के एक स्टेप ने
 #   `mixed_float16` में 2.8 गुना समय लिया, `mixed_bfloat16` में लगभग उतना ही (1.0

@@ -317,12 +317,17 @@ print(f"validation accuracy after feature extraction: {fe_accuracy:.4f}")
 print(f"validation accuracy after fine-tuning: {ft_accuracy:.4f}")
 
 # %% [markdown]
-# Signs of overfitting, in the stored run: the training loss fell from 0.1991 in
-# epoch 11 to 0.0808 in epoch 20, while the validation loss was lowest in epoch 19
-# (0.0502) and ended at 0.0612; the best validation accuracy, 0.9814 in epoch 17,
-# was not the last. Augmentation slows this down: 06, which trains the same layers
-# on unaugmented images, reaches a training accuracy of 0.999 while its validation
-# loss rises. Exercise 4 below shows how to stop at the right time.
+# A plateau, not yet overfitting, in the stored run: the training loss fell from
+# 0.1991 in epoch 11 to 0.0808 in epoch 20, while the validation loss was lowest in
+# epoch 19 (0.0502) and ended at 0.0612; the best validation accuracy, 0.9814 in
+# epoch 17, was not the last. The validation loss stayed below the training loss in
+# all 20 epochs (augmentation and dropout act only in training, which makes the
+# training loss the harder one): it stopped improving and went up and down from
+# epoch to epoch, but it never rose above the training loss. Overfitting looks
+# different: 06, which trains the same layers on unaugmented images, reaches
+# a training accuracy of 0.999 while its validation loss rises from its lowest,
+# 0.050, to 0.071. Augmentation slows this down. Exercise 4 below shows how to stop
+# at the right time.
 
 # %% [markdown]
 # ## Save the fine-tuned model
@@ -514,13 +519,19 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 # after epoch 17 and restores epoch 15's weights, with validation accuracy 0.9790
 # instead of the last epoch's 0.9752. With `patience=3` it runs to the end and
 # restores epoch 19 (0.0502, the lowest loss; accuracy 0.9802). Patience trades
-# time against the risk of stopping in a dip. The code replays the rule on the
-# history above.
+# time against the risk of stopping in a dip. The code first replays the rule on
+# the history above.
 #
-# To use it, create `early_stopping` as below and add it to the `callbacks=[...]`
-# list of `fit` under *Continue training*. One caution: picking the epoch on the
-# validation set makes validation accuracy a little more optimistic still (05
-# explains why the test set stays out of it).
+# Do not add `early_stopping` to the `fit` under *Continue training*: when training
+# stops early, the check after that `fit` (`hist_fine["epoch"]` holds all epochs 11
+# to 20) fails, nothing is saved, and 05 finds no model. To try it for real, the
+# code then fine-tunes a fresh copy of 03's model with `early_stopping` (at most as
+# long as the fine-tuning above) and saves nothing: the notebook's model and its
+# saved stage stay as they are. `restore_best_weights=True` leaves the copy with
+# its best epoch's weights whether it stopped early or ran to the end. Its numbers
+# are not the stored run's: a new run augments and shuffles differently. One
+# caution: picking the epoch on the validation set makes validation accuracy a
+# little more optimistic still (05 explains why the test set stays out of it).
 #
 # ```python
 # early_stopping = tf.keras.callbacks.EarlyStopping(
@@ -545,6 +556,37 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #     print(f"patience {patience}: stops after epoch {hist_fine['epoch'][stop] + 1},"
 #           f" keeps epoch {hist_fine['epoch'][best] + 1} (validation accuracy "
 #           f"{hist_fine['val_accuracy'][best]:.4f})")
+#
+#
+# def unfrozen_copy(fine_tune_at):
+#     """03's model, loaded again, its base unfrozen from layer ``fine_tune_at``
+#     as above (BatchNormalization kept frozen); the notebook's model is untouched."""
+#     copy, _ = stages.load_stage(ARTIFACTS_DIR, "feature_extraction", split)
+#     base = model_parts.find_base_model(copy)
+#     base.trainable = True
+#     for layer in base.layers[:fine_tune_at]:
+#         layer.trainable = False
+#     for layer in base.layers:
+#         if isinstance(layer, tf.keras.layers.BatchNormalization):
+#             layer.trainable = False
+#     return copy
+#
+#
+# trial = unfrozen_copy(FINE_TUNE_AT)
+# trial.compile(
+#     loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+#     optimizer=tf.keras.optimizers.RMSprop(learning_rate=BASE_LEARNING_RATE / 10),
+#     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+# )
+# stopped = trial.fit(train_dataset, epochs=total_epochs, initial_epoch=initial_epoch,
+#                     validation_data=validation_dataset, callbacks=[early_stopping],
+#                     verbose=VERBOSE)
+# best = int(np.argmin(stopped.history["val_loss"]))
+# print(f"the copy trained {len(stopped.epoch)} of {FINE_TUNE_EPOCHS} epochs and "
+#       f"kept epoch {stopped.epoch[best] + 1} (validation accuracy "
+#       f"{stopped.history['val_accuracy'][best]:.4f})")
+# kept = trial.evaluate(validation_dataset, verbose=0, return_dict=True)
+# assert np.isclose(kept["loss"], stopped.history["val_loss"][best], rtol=1e-3)
 # ```
 #
 # </details>

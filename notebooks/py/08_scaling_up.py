@@ -525,10 +525,13 @@ for policy, (first, per_step) in policy_timings.items():
 # costs time (the last column above). Some recent CPUs, this one among them
 # (TensorFlow's start-up log lists `AVX512_BF16`), have bfloat16 instructions,
 # which can bring it close to float32 or a little past it, for 8 bits of
-# precision less in every activation. That is why "auto" keeps float32 on a
-# CPU. On a GPU with tensor cores, expect `mixed_float16` to be several times
-# faster than float32 instead (not run here: `make benchmark-accelerator`
-# measures it where there is a GPU).
+# precision less in every activation. "auto" keeps float32 on a CPU all the same:
+# the gain, where there is one, depends on the CPU, and a few timed steps are a
+# rough measurement; set `MIXED_PRECISION = "mixed_bfloat16"` where it measured
+# faster on yours. On a GPU with tensor cores, `mixed_float16` is much faster than
+# float32 by NVIDIA's and TensorFlow's documentation (TensorFlow's mixed precision
+# guide: "more than 3 times on modern GPUs"); this course has not measured that
+# (`make benchmark-accelerator` measures it where there is a GPU).
 
 # %% [markdown]
 # ## XLA: `jit_compile`, measured
@@ -660,6 +663,17 @@ if stages.has_stage(ARTIFACTS_DIR, "feature_extraction"):
         print(f"03, same split and epochs: {fe['history']['val_accuracy'][-1]:.4f}")
 
 # %% [markdown]
+# The same recipe, two runs, two numbers: in the stored run, 0.9468 here and 0.9653
+# in 03, 15 of the 808 validation images apart. On this machine there is one
+# replica, so the global batch (32) and the learning rate (0.0001) are 03's: no
+# scaling is involved. The difference is a different run: the augmentation draws
+# its random flips and rotations in the input pipeline instead of inside the model,
+# so the head learns from other versions of the images, and randomness of that
+# kind moves a validation accuracy from run to run. One run of each cannot say how
+# much of the gap is chance. On several replicas the scaled batch and learning
+# rate would change the result too.
+
+# %% [markdown]
 # ## Save
 # With several machines every worker trains, but only one writes: the `chief`
 # task if `TF_CONFIG` names one, else worker 0 (`scaling.is_chief`; on one
@@ -689,8 +703,9 @@ if scaling.is_chief(strategy):
 #   replicas`, and scale the learning rate with the replicas, with care (warm-up,
 #   limits).
 # - Mixed precision where the hardware computes fast in 16 bits
-#   (`mixed_float16` on GPUs, `mixed_bfloat16` on TPUs), never on a CPU; the
-#   logit layer always in float32.
+#   (`mixed_float16` on GPUs, `mixed_bfloat16` on TPUs), on a CPU only where it
+#   measured faster (`mixed_float16` did not here); the logit layer always in
+#   float32.
 # - `jit_compile` and mixed precision are measured on the machine at hand, not
 #   assumed: on this CPU, a training step took 1.6 times as long in
 #   `mixed_float16`, about as long in `mixed_bfloat16` (0.8 times) and 8.84 times

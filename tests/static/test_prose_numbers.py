@@ -236,6 +236,14 @@ CLAIMS = [
                r"while the validation loss was lowest in epoch 19 \(([\d.]+)\) and "
                r"ended at ([\d.]+); the best validation accuracy, ([\d.]+) in "
                r"epoch 17"))),
+    # 04: a plateau; the overfitting it quotes is 06's (the same edition's run)
+    *(Claim("04_fine_tuning", ed, pattern,
+            lambda s: overfitting_06(stored(s.edition, "06_going_faster"))[1:])
+      for ed, pattern in (
+        ("hi", r"([\d.]+) की ट्रेनिंग सटीकता तक पहुँच जाती है जबकि उसका वैलिडेशन लॉस "
+               r"अपने सबसे कम मान ([\d.]+) से बढ़कर ([\d.]+) हो जाता है"),
+        ("en", r"reaches a training accuracy of ([\d.]+) while its validation loss "
+               r"rises from its lowest, ([\d.]+), to ([\d.]+)\."))),
     *(Claim("04_fine_tuning", ed, pattern, early_stopping_04) for ed, pattern in (
         ("hi", r"वैलिडेशन लॉस ([\d.]+) \(एपॉक 13\) तक गिरा, बढ़ा \(14\), ([\d.]+) \(15\) "
                r"तक गिरा.*?वैलिडेशन सटीकता ([\d.]+) है, आख़िरी एपॉक की ([\d.]+) के बजाय"
@@ -350,6 +358,34 @@ CLAIMS += [
 ]
 
 
+def two_runs_08(s, images_first=True):
+    """08's and 03's validation accuracy, the validation images between them
+    (of 01's validation set, as the same edition's 01 printed it), and the
+    global batch and learning rate 08 printed."""
+    ours = s.printed("validation accuracy after 10 epochs:")
+    theirs = s.printed("03, same split and epochs:")
+    images = stored(s.edition, "01_data").find(r"'validation': (\d+)")
+    apart = round(theirs * images) - round(ours * images)
+    pair = (apart, images) if images_first else (images, apart)
+    return (ours, theirs, *pair, s.printed("global batch:"),
+            s.printed("learning rate:"))
+
+
+CLAIMS += [
+    # 08: why its validation accuracy is not 03's
+    Claim("08_scaling_up", "hi",
+          r"सेव किए गए रन में यहाँ ([\d.]+) और 03 में ([\d.]+), यानी (\d+) वैलिडेशन इमेज "
+          r"में (\d+) इमेज का फ़र्क़। इस मशीन पर एक ही रेप्लिका है, इसलिए ग्लोबल बैच "
+          r"\((\d+)\) और लर्निंग रेट \(([\d.]+)\)",
+          lambda s: two_runs_08(s, images_first=False)),
+    Claim("08_scaling_up", "en",
+          r"in the stored run, ([\d.]+) here and ([\d.]+) in 03, (\d+) of the (\d+) "
+          r"validation images apart. On this machine there is one replica, so the "
+          r"global batch \((\d+)\) and the learning rate \(([\d.]+)\)",
+          two_runs_08),
+]
+
+
 def decimals(quoted: str) -> int:
     return len(quoted.split(".")[1]) if "." in quoted else 0
 
@@ -400,6 +436,22 @@ def test_every_notebook_with_training_seconds_has_a_timing_claim_per_edition():
     for edition in FOLDERS:
         for stem in ("03_feature_extraction", "04_fine_tuning", "06_going_faster"):
             assert (edition, stem) in timed, (edition, stem)
+
+
+@pytest.mark.parametrize("edition", sorted(FOLDERS))
+def test_04_plateau_validation_loss_below_training_loss_in_all_20_epochs(edition):
+    """04 says its curves are a plateau, not overfitting: in all 20 epochs (03's
+    10 and 04's 10, as each stored them) the validation loss is below the
+    training loss."""
+    runs = ((stored(edition, "03_feature_extraction"), 10),
+            (stored(edition, "04_fine_tuning"), 20))
+    epochs = [s.epochs[(e, of)] for s, of in runs
+              for e in range(of - 9, of + 1)]
+    assert len(epochs) == 20
+    assert all(e["val_loss"] < e["loss"] for e in epochs)
+    assert "in all 20 epochs" in stored("en", "04_fine_tuning").prose
+    assert "सभी 20 एपॉक में वैलिडेशन लॉस ट्रेनिंग लॉस से कम" in stored(
+        "hi", "04_fine_tuning").prose
 
 
 def test_a_wrong_number_is_caught():
