@@ -313,8 +313,10 @@ for label, path, probs in rows:
 # Grad-CAM asks: which parts of the base's last feature grid (`out_relu`, 5x5x1280
 # here) most increase the score of the predicted class? It weights each of the 1280
 # feature maps by the gradient of that score and sums them. We follow keras-io's
-# Grad-CAM example step by step. First, the classifier in three parts: the layers
-# before the base, the base, and the head after it.
+# Grad-CAM example step by step, and the code here is adapted from it:
+# [Grad-CAM class activation visualization](https://keras.io/examples/vision/grad_cam/),
+# by François Chollet. First, the classifier in three parts: the layers before
+# the base, the base, and the head after it.
 
 # %%
 base_model = model_parts.find_base_model(model)
@@ -428,10 +430,14 @@ print("saved", saved[-1].name)
 #
 # <details><summary>Solution</summary>
 #
-# Fewer images are called dog, and those left are the ones the model is surest
-# about: dog precision rises (or stays), dog recall falls (or stays), because dogs
-# with a probability between 0.5 and 0.9 are now called cats. For cats it is the
-# other way round: recall rises, precision falls. The right threshold depends on
+# Fewer images are called dog: dog recall falls (or stays), because dogs with a
+# probability between 0.5 and 0.9 are now called cats, and it can never rise. Dog
+# precision usually rises, since the images still called dog are the ones the
+# model is surest about, but nothing guarantees it: precision is the share of
+# dogs among the images called dog, and if the images dropped are more often
+# dogs than those kept, it falls. For cats it is the other way round: cat recall
+# rises (or stays), and cat precision usually falls, again without a guarantee.
+# That is why the code asserts only recall. The right threshold depends on
 # what each mistake costs: a cat flap that must never open for a dog wants a high
 # threshold for "cat". Choose it on validation images, not on the test set (see
 # exercise 3).

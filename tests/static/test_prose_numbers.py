@@ -316,6 +316,17 @@ CLAIMS += [
     Claim("07_your_own_data", "en", r"with (\d+) test images, one image is ([\d.]+) "
           r"points", lambda s: (s.find(r"one standard error, (\d+) images"),
                                 100 / s.find(r"one standard error, (\d+) images"))),
+    # 07: the test set above the validation set, by how much
+    *(Claim("07_your_own_data", ed, pattern,
+            lambda s: ((s.printed("Test accuracy:")
+                        - s.printed("validation accuracy after fine-tuning:")) * 100,
+                       s.printed("Test accuracy:"),
+                       s.printed("validation accuracy after fine-tuning:")))
+      for ed, pattern in (
+        ("hi", r"वैलिडेशन सटीकता से ([\d.]+) प्रतिशत अंक ऊपर है \(([\d.]+), वैलिडेशन "
+               r"पर ([\d.]+)\)"),
+        ("en", r"Above the validation accuracy here, by ([\d.]+) points \(([\d.]+) "
+               r"against ([\d.]+)\)"))),
     Claim("07_your_own_data", "hi", r"पूरे वैलिडेशन फ़ोल्डर की (\d+) इमेज में से (\d+) "
           r"ग़लत क्लास में गईं \((\d+) विकर्ण पर हैं\)", whole_folder_07),
     Claim("07_your_own_data", "en", r"(\d+) of the (\d+) images are misclassified "
