@@ -171,6 +171,16 @@ validation_dataset = pipeline.make_dataset(
 # the Keras cache first (from a classroom mirror, `TL_MIRROR`, or the tutorial's
 # address) and checks it. With `TL_WEIGHTS` set to a local copy, it returns that
 # file's path instead, and the base loads from there.
+#
+# Which file? Keras picks the weights file by input size: at 160 px,
+# `weights="imagenet"` downloads
+# `mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5`, the
+# tutorial's. The course's stored runs used the 224-px file
+# (`..._1.0_224_no_top.h5`, printed below) through `TL_WEIGHTS`. Both load into
+# this base: a convolutional base has no fixed input size (its filters slide
+# over a grid of any size), so weights trained at 224 px work at 160 px. They are
+# other weights, though, so a run with the 160-px file gives other numbers than
+# the stored ones.
 
 # %%
 WEIGHTS = assets.prepare_weights(WEIGHTS)

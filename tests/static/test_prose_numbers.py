@@ -519,3 +519,35 @@ def test_readme_hi_quotes_the_hindi_runs_of_07_and_08():
             if round(value, decimals(text)) != float(text):
                 wrong.append(f"README.hi.md says {text}, stored: {value:.4g}")
     assert not wrong, "; ".join(wrong)
+
+
+def test_instructor_quotes_the_leak_count_of_the_stored_01():
+    """docs/instructor.md quotes how many of the tutorial's test images the
+    stored run of 01 (English) found in validation."""
+    text = (ROOT / "docs" / "instructor.md").read_text(encoding="utf-8")
+    text = " ".join(text.split())
+    quoted = re.search(r"the stored run of 01 counted (\d+)", text)
+    assert quoted, "docs/instructor.md: no 'the stored run of 01 counted N'"
+    stored_count = stored("en", "01_data").find(
+        r"tutorial's split:\s+(\d+) test images also in validation")
+    assert int(quoted.group(1)) == stored_count
+
+
+@pytest.mark.parametrize("edition", sorted(FOLDERS))
+def test_03_names_the_file_keras_downloads_at_160_px(edition):
+    """03 names the weights file `weights="imagenet"` downloads at its input
+    size, as Keras's MobileNetV2 source spells it, and the file its stored run
+    printed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("keras")
+    source = (Path(spec.origin).parent / "src" / "applications"
+              / "mobilenet_v2.py").read_text(encoding="utf-8")
+    assert '"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_"' in source
+    assert 'f"{float(alpha)}_{rows}_no_top.h5"' in source
+    s = stored(edition, "03_feature_extraction")
+    name = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5"
+    assert f"`{name}`" in s.prose
+    printed = re.search(r"weights: (\S+_no_top\.h5)", s.text).group(1)
+    assert printed.endswith("_1.0_224_no_top.h5")
+    assert "`..._1.0_224_no_top.h5`" in s.prose
