@@ -647,26 +647,49 @@ def main(argv=None) -> int:
     results = {}
     if set(parts) != set(PARTS) and output.exists():
         results = json.loads(output.read_text())  # the other steps' entries stay
+    earlier = dict(results)
     command = "make " + ("quick" if args.quick else "benchmark")
     if args.parts or args.smoke or args.repeats or args.epochs:
         command += " ARGS='" + " ".join(a for a in (argv or sys.argv[1:])) + "'"
     started = load_average()
     parameters = SMOKE if args.smoke else HEADLESS
+
+    def save(final: bool = False) -> None:  # after each step: a long run keeps it
+        results["kept_from_an_earlier_run"] = sorted(
+            k for k, v in earlier.items() if results.get(k) is v
+            and k not in ("command", "machine", "load_average",
+                          "kept_from_an_earlier_run"))
+        results["command"] = command + (" (smoke)" if args.smoke else "")
+        results["machine"] = describe_machine()
+        results["load_average"] = {"start": started, "end": load_average(),
+                                   "note": "1, 5 and 15 minutes (os.getloadavg); "
+                                           "the machine is shared"}
+        if final:
+            save_results(results, output, format_table(results))
+        else:
+            from helpers.artifacts import save_json
+
+            save_json(results, output)
+
     if set(parts) - {"quick"}:
         print("input pipeline ...", flush=True)
         pipeline = pipeline_throughput(work)
+        results["pipeline_images_per_second"] = pipeline
         run_notebooks(["01"], parameters, inplace=False)
     if "baseline" in parts:
         results["tutorial_baseline"] = compare_with_tutorial(work, repeats, epochs,
                                                              parameters)
         results["tutorial_baseline"]["command"] = command
+        save()
     if "breakdown" in parts:
         results["epoch_breakdown"] = epoch_breakdown(work)
         results["epoch_breakdown"]["command"] = command
+        save()
     if "compare" in parts:
         seconds = run_notebooks(["03", "04", "06"], parameters, inplace=False)
         results.update(compare(work, pipeline, seconds))
         results["catch_up_03_04"] = None
+        save()
     if "quick" in parts:
         results["quick_path"] = quick_path(work, parameters)
         results["quick_path"]["command"] = command
@@ -676,14 +699,7 @@ def main(argv=None) -> int:
             "val_accuracy_after_feature_extraction":
                 q["val_accuracy_after_feature_extraction"],
             "val_accuracy": q["val_accuracy"], "message": q["catch_up_message"]}
-    results["command"] = command
-    results["machine"] = describe_machine()
-    results["load_average"] = {"start": started, "end": load_average(),
-                               "note": "1, 5 and 15 minutes (os.getloadavg); "
-                                       "the machine is shared"}
-    if args.smoke:
-        results["command"] += " (smoke)"
-    save_results(results, output, format_table(results))
+    save(final=True)
     return 0
 
 
