@@ -133,13 +133,6 @@ benchmark:
 quick:
 	$(PY) scripts/benchmark.py --quick $(ARGS)
 
-# The whole course the quick way, as a learner who catches up runs it: 01, 02,
-# 03's and 04's models made by the catch-up (06's recipe), 05; its seconds and
-# accuracy into results/benchmark.json (scripts/benchmark.py --quick).
-.PHONY: quick
-quick:
-	$(PY) scripts/benchmark.py --quick $(ARGS)
-
 # On a machine with a GPU or TPU (notebook 08's strategies, mixed precision, XLA,
 # cached features): results/benchmark_accelerator.json. --smoke: a quick CPU check.
 benchmark-accelerator:
