@@ -647,6 +647,7 @@ def main(argv=None) -> int:
     results = {}
     if set(parts) != set(PARTS) and output.exists():
         results = json.loads(output.read_text())  # the other steps' entries stay
+    results.pop("kept_note", None)  # a hand-written note on the previous run's
     earlier = dict(results)
     command = "make " + ("quick" if args.quick else "benchmark")
     if args.parts or args.smoke or args.repeats or args.epochs:
