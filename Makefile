@@ -54,7 +54,7 @@ check-fast: lint
 	$(PY) -m pytest -q -n $(JOBS) --durations=10 --strict-lanes -m "static or unit" tests
 
 lanes:
-	$(PY) -m pytest -q -n $(JOBS) --durations=15 --strict-lanes \
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal --durations=15 --strict-lanes \
 	  -m "notebooks or system" tests
 
 # A real browser (headless Chromium) runs 01, and 05 on the catch-up path, through

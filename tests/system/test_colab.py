@@ -113,55 +113,42 @@ def run_alone(notebook: str, kernel: str, env: dict, cwd: Path):
     return error, output_text(nb)
 
 
-def test_notebooks_opened_alone_catch_up_or_load_from_drive(colab, tmp_path,
-                                                            smoke_work):
-    """04, then 05, each alone on a fresh runtime, with Drive holding what 01 and
-    03 kept there in an earlier session (the smoke run's split and model). Making
-    stages the quick way: tests/system/test_quick_path.py, and the browser's 05."""
+def test_a_notebook_opened_alone_takes_what_drive_kept(colab, tmp_path, smoke_work):
+    """05 alone on a fresh runtime: it installs the course from the repository,
+    and takes 01's split and 04's model from Drive, where an earlier session
+    kept them (the smoke run's model; the split made on images that have moved
+    since, so it is made again and must come out the same). Making a missing
+    stage the quick way: tests/system/test_quick_path.py and the browser's 05;
+    a notebook keeping its files in Drive: test_quick_path.py."""
     import shutil
 
     from helpers import checks, splits
 
     kernel, env, python = colab
-    data = shutil.copytree(smoke_work / "data" / "cats_and_dogs",
-                           tmp_path / "data_first_runtime")
-    base = {**env, "TL_DATA_DIR": str(data), "MPLBACKEND": "Agg",
-            "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5")}
+    first = shutil.copytree(smoke_work / "data" / "cats_and_dogs",
+                            tmp_path / "data_first_runtime")
     persist = tmp_path / "drive"
     persist.mkdir()
-    for path in stages.list_paths(smoke_work / "artifacts", "feature_extraction"):
+    for path in stages.list_paths(smoke_work / "artifacts", "fine_tuning"):
         shutil.copy2(path, persist)
-    # 01's split as 01 made it on this runtime's images (the smoke run's split
-    # is of the same images elsewhere: the same id, which 03's model records)
-    report = checks.check_dataset(data, work_dir=tmp_path / "check", progress=False)
+    report = checks.check_dataset(first, work_dir=tmp_path / "check", progress=False)
     split = splits.make_split(report, (160, 160), 0.2, 123)
     assert split.id == splits.load_split(smoke_work / "artifacts").id
-    splits.save_split(split, persist)
+    splits.save_split(split, persist)  # as 01 kept it in the first session
+    moved = first.rename(tmp_path / "data_second_runtime")
     empty = tmp_path / "cwd"
     empty.mkdir()
 
-    # 04 alone on a fresh runtime: installs the course, takes 01's split and
-    # 03's model from Drive, fine-tunes, and keeps its files there.
-    error, text = run_alone("04_fine_tuning", kernel, {
-        **base, "TL_ARTIFACTS_DIR": str(tmp_path / "a1"),
+    error, text = run_alone("05_evaluation", kernel, {
+        **env, "TL_DATA_DIR": str(moved), "MPLBACKEND": "Agg",
+        "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
+        "TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
         "TL_PERSIST_DIR": str(persist)}, empty)
     assert error is None, error and (error.ename, error.evalue)
     assert Path(installed_from(python)).is_relative_to(python.parent.parent)
-    assert "03_feature_extraction: copied its files from" in text
-    assert "made the split now" not in text and "the quick way" not in text
-    assert stages.model_path(persist, "fine_tuning").exists()
-
-    # 05 on another fresh runtime, where the dataset lands elsewhere: the split
-    # and the model come from the persistent folder, the split is re-made on
-    # the images here and must come out the same.
-    moved = data.rename(tmp_path / "data_second_runtime")
-    error, text = run_alone("05_evaluation", kernel, {
-        **base, "TL_DATA_DIR": str(moved), "TL_ARTIFACTS_DIR": str(tmp_path / "a2"),
-        "TL_PERSIST_DIR": str(persist)}, empty)
-    assert error is None, error and (error.ename, error.evalue)
     assert "04_fine_tuning: copied its files from" in text
     assert "made the same split again" in text
-    assert "made the split now" not in text
+    assert "made the split now" not in text and "the quick way" not in text
     assert list(empty.iterdir()) == []  # nothing written into the working folder
 
 
