@@ -1,5 +1,6 @@
 """What several test files need: a loopback web server for a folder, what the
-dataset cache holds, and a notebook run that stops at its first error."""
+dataset cache holds, a notebook run that stops at its first error, and a small
+resumable ``fit`` that can be interrupted (tests of helpers/training.py)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,36 @@ def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None
 def output_text(nb) -> str:
     """Everything the notebook's cells printed."""
     return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+class Interrupt(Exception):
+    """Stands for a kernel interrupt or a crash in the middle of ``fit``."""
+
+
+def run_fit(work: Path, epochs: int, units: int = 2, split_id: str = "s1",
+            stop_after: int | None = None):
+    """The notebooks' cell in small: prepare the backup, then ``fit``.
+    Returns (resume_at, message, the epochs this fit ran or None if stopped)."""
+    import numpy as np
+    import tensorflow as tf
+    from synthetic import make_small_model
+
+    from helpers import training
+
+    class StopAfter(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == stop_after:
+                raise Interrupt
+
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    y = (x.sum(axis=1) > 0).astype("float32")
+    model = make_small_model(units)
+    info = training.describe_run(model, split_id, epochs, batch_size=32)
+    resume_at, message = training.prepare_backup(work / "backup", info)
+    try:
+        history = model.fit(x, y, batch_size=32, epochs=epochs, verbose=0,
+                            shuffle=False, callbacks=[
+                                training.make_backup(work / "backup"), StopAfter()])
+    except Interrupt:
+        return resume_at, message, None
+    return resume_at, message, history.epoch

@@ -7,41 +7,9 @@ each: too slow for the unit lane."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
-from synthetic import cut_file, make_small_model
-
-from helpers import training
-
-
-class Interrupt(Exception):
-    """Stands for a kernel interrupt or a crash in the middle of ``fit``."""
-
-
-def run_fit(work: Path, epochs: int, stop_after: int | None = None):
-    """Prepare the backup, then ``fit`` (tests/unit/test_training.py's, in
-    small). Returns (resume_at, message, the epochs run, or None if stopped)."""
-    import tensorflow as tf
-
-    class StopAfter(tf.keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if epoch == stop_after:
-                raise Interrupt
-
-    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
-    y = (x.sum(axis=1) > 0).astype("float32")
-    model = make_small_model(2)
-    info = training.describe_run(model, "s1", epochs, batch_size=32)
-    resume_at, message = training.prepare_backup(work / "backup", info)
-    try:
-        history = model.fit(x, y, batch_size=32, epochs=epochs, verbose=0,
-                            shuffle=False, callbacks=[
-                                training.make_backup(work / "backup"), StopAfter()])
-    except Interrupt:
-        return resume_at, message, None
-    return resume_at, message, history.epoch
+from harness import run_fit
+from synthetic import cut_file
 
 BKP_DAMAGES = {
     "weights cut": lambda b: cut_file(b / "latest.weights.h5"),

@@ -12,40 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from harness import run_fit
 from synthetic import cut_file, make_small_model
 
 from helpers import errors, training
 
 # -- stale or damaged backups ------------------------------------------------
-
-class Interrupt(Exception):
-    """Stands for a kernel interrupt or a crash in the middle of ``fit``."""
-
-
-def run_fit(work: Path, epochs: int, units: int = 2, split_id: str = "s1",
-            stop_after: int | None = None):
-    """The notebooks' cell in small: prepare the backup, then ``fit``.
-    Returns (resume_at, message, the epochs this fit ran or None if stopped)."""
-    import tensorflow as tf
-
-    class StopAfter(tf.keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if epoch == stop_after:
-                raise Interrupt
-
-    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
-    y = (x.sum(axis=1) > 0).astype("float32")
-    model = make_small_model(units)
-    info = training.describe_run(model, split_id, epochs, batch_size=32)
-    resume_at, message = training.prepare_backup(work / "backup", info)
-    try:
-        history = model.fit(x, y, batch_size=32, epochs=epochs, verbose=0,
-                            shuffle=False, callbacks=[
-                                training.make_backup(work / "backup"), StopAfter()])
-    except Interrupt:
-        return resume_at, message, None
-    return resume_at, message, history.epoch
-
 
 def snapshot(folder: Path) -> dict:
     return {p.name: p.read_bytes() for p in folder.iterdir()}
