@@ -1,6 +1,7 @@
 """Is this machine ready for the course? (`make check`, scripts/check.py).
 
-Small pieces the check puts together: the versions, free disk and memory, a
+Small pieces the check puts together (available memory is
+``pipeline.read_available_memory``'s): the versions, free disk, a
 Devanagari font, one timed training step of each kind (03's feature extraction,
 04's fine-tuning) and one validation step on MobileNetV2 as the notebooks build
 it, and from those the minutes each training notebook will take here.
@@ -117,21 +118,6 @@ def measure_free_space(path: str | os.PathLike) -> int:
     while not path.exists() and path != path.parent:
         path = path.parent
     return shutil.disk_usage(path).free
-
-
-def measure_memory() -> int | None:
-    """Bytes of memory available now (Linux, macOS), or ``None`` if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, OSError, ValueError):
-        return None
 
 
 def find_devanagari_font() -> str | None:

@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     import keras
     import tensorflow as tf
 
-    from helpers import artifacts, assets, checks, readiness, splits
+    from helpers import artifacts, assets, checks, pipeline, readiness, splits
     from helpers.errors import COURSE_ERRORS
 
     print(f"Python {platform.python_version()} | TensorFlow {tf.__version__} | "
@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         problems.append(f"free {gigabytes(readiness.NEEDED_DISK_BYTES - free)} more "
                         f"on the disk of {folder} (or set TL_ARTIFACTS_DIR "
                         "to a folder on a disk with room)")
-    memory = readiness.measure_memory()
+    memory = pipeline.read_available_memory()
     print(f"memory: {gigabytes(memory)} available" if memory else
           "memory: unknown")
     if memory is not None and memory < readiness.NEEDED_MEMORY_BYTES:

@@ -1,5 +1,6 @@
 """helpers.readiness (`make check`): the arithmetic of the prediction, the last
-line, the machine's resources. The timed steps run in tests/system/test_check.py."""
+line, free disk, the Devanagari font (available memory: test_pipeline.py). The
+timed steps run in tests/system/test_check.py."""
 
 from __future__ import annotations
 
@@ -39,11 +40,6 @@ def test_the_last_line_says_ready_or_what_to_do(problems, expected):
 def test_free_space_of_a_folder_not_yet_made_is_its_disks(tmp_path):
     assert readiness.measure_free_space(tmp_path / "not" / "yet") == \
         readiness.measure_free_space(tmp_path) > 0
-
-
-def test_memory_is_a_positive_number_or_unknown():
-    memory = readiness.measure_memory()
-    assert memory is None or memory > 0
 
 
 def test_a_devanagari_font_is_found_by_its_name(monkeypatch):
