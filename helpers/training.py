@@ -12,6 +12,12 @@ record of the run (``describe_run``: split, model, epochs, settings) beside it,
 and sets aside, renamed and never deleted, a backup of another run, one without
 a record, or one that a kill left damaged.
 
+TensorBoard (``make_tensorboard``): each run also writes its epochs' metrics
+as TensorBoard logs in ``tensorboard/<name>/`` of the artifacts folder, on the
+epoch axis ``fit`` numbers (fine-tuning continues where feature extraction
+ended), so ``%tensorboard --logdir <artifacts>/tensorboard`` shows both stages
+on one chart while they train.
+
 What 07_your_own_data decides before ``fit``: class weights from the counts
 (``compute_class_weights``). Whether the decoded images fit in memory is the
 pipeline's decision (``pipeline.decide_cache``).
@@ -316,6 +322,60 @@ def make_epoch_log(path: str | os.PathLike, resume: bool) -> list:
     return [EpochTimer(), tf.keras.callbacks.CSVLogger(str(path), append=True)]
 
 
+#: Where ``ResumableRun`` writes TensorBoard logs in its folder: one run (a
+#: subfolder, ``<name>``) per training stage.
+TENSORBOARD_DIR = "tensorboard"
+
+
+def find_tensorboard_dir(folder: str | os.PathLike, name: str | None = None) -> Path:
+    """The TensorBoard logs of ``folder`` (``--logdir``), or of run ``name``."""
+    logs = Path(folder) / TENSORBOARD_DIR
+    return logs / name if name else logs
+
+
+def make_tensorboard(log_dir: str | os.PathLike, resume: bool):
+    """Keras' ``TensorBoard`` callback writing each epoch's metrics (and the
+    epoch log's seconds) into ``log_dir`` (``train/``, ``validation/``), or
+    ``None`` when the ``tensorboard`` package is not installed.
+
+    Epoch metrics only, no graph, histograms or profile: writing a few scalars
+    after each epoch costs milliseconds (``make benchmark ARGS='--parts
+    tensorboard'``). With ``resume=False`` the run's earlier logs are removed,
+    so a run made again does not draw its epochs twice.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("tensorboard") is None:
+        return None
+    import tensorflow as tf
+
+    log_dir = Path(log_dir)
+    if not resume and log_dir.is_dir():
+        shutil.rmtree(log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return tf.keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False,
+                                          update_freq="epoch", profile_batch=0)
+
+
+def read_tensorboard_scalars(log_dir: str | os.PathLike) -> dict:
+    """The scalars of one TensorBoard run (``find_tensorboard_dir(folder,
+    name)``): ``{"train": {"epoch_loss": {epoch: value, ...}, ...},
+    "validation": {...}}``, read from its event files (a later event of the
+    same step wins)."""
+    import numpy as np
+    import tensorflow as tf
+
+    scalars: dict = {}
+    for events in sorted(Path(log_dir).glob("*/events.out.tfevents.*")):
+        tags = scalars.setdefault(events.parent.name, {})
+        for event in tf.compat.v1.train.summary_iterator(str(events)):
+            for value in event.summary.value:
+                number = (value.simple_value if value.HasField("simple_value")
+                          else float(np.asarray(tf.make_ndarray(value.tensor))))
+                tags.setdefault(value.tag, {})[int(event.step)] = number
+    return scalars
+
+
 class ResumableRun:
     """Everything ``fit`` needs to survive an interruption, as one object (03, 04,
     07): ``model.fit(..., callbacks=run.callbacks)``, then ``run.history()``.
@@ -328,15 +388,18 @@ class ResumableRun:
     training resumed half-way, and Keras' progress display at ``verbose``
     (1: a bar per epoch, 2: one line per epoch, 0: nothing). With
     ``backup=False`` nothing is saved during training (faster, not resumable).
+    Each epoch's metrics also go to TensorBoard (``make_tensorboard``;
+    ``tensorboard=False``: not).
 
-    ``name`` names its files in ``folder``: ``backup_<name>/`` and
-    ``<name>_log.csv``. ``message`` says what happened to an earlier backup
-    (resumed, or set aside), or else what will run.
+    ``name`` names its files in ``folder``: ``backup_<name>/``,
+    ``<name>_log.csv`` and ``tensorboard/<name>/``. ``message`` says what
+    happened to an earlier backup (resumed, or set aside), or else what will
+    run.
     """
 
     def __init__(self, folder: str | os.PathLike, name: str, model, split_id: str,
                  epochs: int, initial_epoch: int = 0, verbose: int = 1,
-                 backup: bool = True, **settings):
+                 backup: bool = True, tensorboard: bool = True, **settings):
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         lock_artifacts(folder, name)  # before anything of another run is touched
@@ -354,7 +417,12 @@ class ResumableRun:
             f"Training epochs {self.initial_epoch + 1} to {self.epochs}; "
             + (f"a backup after each epoch in {self.backup_dir.name}/."
                if backup else "no backup (not resumable)."))
-        callbacks += make_epoch_log(self.log_path, resume=self.resume_at is not None)
+        resume = self.resume_at is not None
+        callbacks += make_epoch_log(self.log_path, resume=resume)
+        self.tensorboard_dir = find_tensorboard_dir(folder, name)
+        board = make_tensorboard(self.tensorboard_dir, resume) if tensorboard else None
+        if board is not None:  # after the timer: its seconds are logged too
+            callbacks.append(board)
         callbacks.append(make_progress(verbose))
         callbacks.append(make_lock_keeper(folder, name))
         self.callbacks = callbacks

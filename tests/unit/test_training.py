@@ -218,3 +218,45 @@ def test_the_lock_is_released_when_fit_ends(tmp_path):
               callbacks=run.callbacks)
     assert not training.is_locked_here(tmp_path, "fe")
 
+
+
+def test_tensorboard_logs_both_stages_on_one_epoch_axis(tmp_path):
+    """03 then 04 as the notebooks call them: each stage is a TensorBoard run of
+    its own, and fine-tuning's epochs continue feature extraction's. A stage
+    trained again from the start replaces its logs (no epoch drawn twice)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 4)).astype("float32")
+    y = (x.sum(axis=1) > 0).astype("float32")
+    model = make_small_model(2)
+    for name, first, last in (("feature_extraction", 0, 2), ("fine_tuning", 2, 4),
+                              ("feature_extraction", 0, 2)):
+        run = training.ResumableRun(tmp_path, name, model, "s1", epochs=last,
+                                    initial_epoch=first, verbose=0)
+        model.fit(x, y, validation_data=(x, y), epochs=last, initial_epoch=first,
+                  verbose=0, callbacks=run.callbacks)
+    assert run.tensorboard_dir == training.find_tensorboard_dir(
+        tmp_path, "feature_extraction")
+    steps = {}
+    for name in ("feature_extraction", "fine_tuning"):
+        logs = training.read_tensorboard_scalars(
+            training.find_tensorboard_dir(tmp_path, name))
+        assert set(logs) == {"train", "validation"}
+        assert set(logs["train"]["epoch_loss"]) == set(logs["validation"][
+            "epoch_loss"])
+        assert "epoch_seconds" in logs["train"]  # the epoch log's timer
+        steps[name] = sorted(logs["train"]["epoch_loss"])
+        events = list(training.find_tensorboard_dir(tmp_path, name).glob(
+            "train/events.out.tfevents.*"))
+        assert len(events) == 1, events  # the first feature extraction's: gone
+    assert steps == {"feature_extraction": [0, 1], "fine_tuning": [2, 3]}
+    history = run.history()
+    logs = training.read_tensorboard_scalars(run.tensorboard_dir)
+    assert [logs["train"]["epoch_loss"][e] for e in history["epoch"]] == \
+        pytest.approx(history["loss"], rel=1e-5)
+
+
+def test_no_tensorboard_logs_when_switched_off(tmp_path):
+    run = training.ResumableRun(tmp_path, "fe", make_small_model(2), "s1",
+                                epochs=1, verbose=0, tensorboard=False)
+    assert not any(type(c).__name__ == "TensorBoard" for c in run.callbacks)
+    assert not training.find_tensorboard_dir(tmp_path).exists()
