@@ -126,6 +126,13 @@ reproduce-hi:
 benchmark:
 	$(PY) scripts/benchmark.py $(ARGS)
 
+# 04's fine-tuned model behind a small web page (Gradio; helpers/app.py) on
+# http://127.0.0.1:7860, offline; ARGS="--host 0.0.0.0" for the classroom's
+# network, "--stage own_data" for 07's model, "--share" for a public link.
+.PHONY: demo
+demo:
+	$(PY) scripts/demo.py $(ARGS)
+
 # The whole course the quick way, as a learner who catches up runs it: 01, 02,
 # 03's and 04's models made by the catch-up (06's recipe), 05; its seconds and
 # accuracy into results/benchmark.json (scripts/benchmark.py --quick).
