@@ -29,6 +29,8 @@ but define functions: no downloads, no TensorFlow import, no printing.
   (every notebook's "If you start here" cell).
 - ``scaling``: ``tf.distribute`` strategies, global batch and learning rate,
   mixed-precision policies (08).
+- ``app``: the trained model behind a small web page (Gradio), what it says
+  about photos it cannot use (09, ``make demo``).
 - ``plots``: matplotlib plumbing for galleries and curves.
 - ``compat``: the Keras 2/3 differences, and every private library name, in one
   place.
