@@ -35,6 +35,9 @@ from .errors import DatasetError
 SPLITS = ("train", "validation")
 #: A split a folder may have besides ``SPLITS`` (07_your_own_data reads it).
 TEST_SPLIT = "test"
+#: The one split of a flat folder of classes (``my_photos/<class>/``), which
+#: 07_your_own_data splits by file (``splits.split_class_files``).
+ALL_SPLIT = "all"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 #: Images with a side longer than this are downscaled into a converted copy.
 MAX_SIDE = 4096
@@ -82,7 +85,7 @@ class DatasetReport:
 
     @property
     def class_names(self) -> tuple[str, ...]:
-        return self.splits["train"].class_names
+        return next(iter(self.splits.values())).class_names
 
     def summary(self) -> str:
         """A readable summary for the learner (shown in 01_data)."""
@@ -178,8 +181,9 @@ def find_own_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         raise DatasetError(
             f"No dataset folder is set. Set DATA_DIR in the parameters cell (or "
             f"the environment variable {OWN_DATA_ENV}) to your folder: "
-            "<folder>/train/<class>/ and <folder>/validation/<class>/ with one "
-            "sub-folder of images per class, and optionally <folder>/test/<class>/. "
+            "<folder>/<class>/, one sub-folder of images per class (split by "
+            "file), or <folder>/train/<class>/ and <folder>/validation/<class>/, "
+            "and optionally <folder>/test/<class>/. "
             "To try the notebook on an example first, get the clothing dataset "
             "(10 classes, 3,781 photos, CC0, by Alexey Grigorev et al.): "
             f"`git clone --depth 1 {EXAMPLE_DATASET_URL}`, then set DATA_DIR to "
@@ -190,7 +194,8 @@ def find_own_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         where = "does not exist" if not path.exists() else "is not a folder"
         raise DatasetError(
             f"{name}={str(setting)!r} {where} (seen from {Path.cwd()}). Set "
-            f"{name} to the folder that holds train/ and validation/; a relative "
+            f"{name} to the folder that holds your class folders (or train/ and "
+            "validation/); a relative "
             "path starts in the notebook's folder."
         )
     return path.resolve()
@@ -198,14 +203,16 @@ def find_own_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
 
 def check_layout(data_dir: str | os.PathLike,
                  max_classes: int | None = None,
-                 with_test: bool = False) -> tuple[str, ...]:
+                 with_test: bool = False,
+                 flat_ok: bool = False) -> tuple[str, ...]:
     """Check the folder structure and return the class names (01_data).
 
     Raises ``DatasetError`` naming the fix for: a missing ``train`` or
     ``validation`` folder, fewer than two classes (or more than
     ``max_classes``), classes that differ between the splits, or an empty class
     folder. With ``with_test``, a ``test`` folder, if there is one, is checked
-    the same way (07_your_own_data).
+    the same way; with ``flat_ok``, a folder of class folders with neither
+    ``train`` nor ``validation`` is one split, ``ALL_SPLIT`` (07_your_own_data).
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -214,15 +221,18 @@ def check_layout(data_dir: str | os.PathLike,
             "holds train/ and validation/ (or unset it to download the dataset)."
         )
     classes = {}
-    for split in find_splits(data_dir, with_test):
-        split_dir = data_dir / split
+    for split in find_splits(data_dir, with_test, flat_ok):
+        split_dir = locate_split(data_dir, split)
         if not split_dir.is_dir():
             found = sorted(p.name for p in data_dir.iterdir() if p.is_dir())
+            flat = (" Or keep one folder per class, <data_dir>/<class>/..., with "
+                    "no train/ or validation/ beside them: it is split by file."
+                    if flat_ok else "")
             raise DatasetError(
                 f"{data_dir} has no '{split}' folder (it has: {found or 'nothing'}). "
                 "Expected <data_dir>/train/<class>/... and "
                 "<data_dir>/validation/<class>/...: move your images into that "
-                "layout."
+                f"layout.{flat}"
             )
         names = [d.name for d in find_class_dirs(split_dir)]
         if len(names) < 2:
@@ -239,6 +249,8 @@ def check_layout(data_dir: str | os.PathLike,
                     "images in it, or remove the folder from every split."
                 )
         classes[split] = names
+    if ALL_SPLIT in classes:
+        return check_class_count(data_dir, classes[ALL_SPLIT], max_classes)
     for split in classes:
         if split != "train":
             check_unicode_forms(data_dir, classes["train"], classes[split], split)
@@ -254,10 +266,17 @@ def check_layout(data_dir: str | os.PathLike,
             "or move test/ out of the dataset folder (a test set is then carved "
             "out of validation/)."
         )
-    if max_classes is not None and len(classes["train"]) > max_classes:
+    return check_class_count(data_dir, classes["train"], max_classes)
+
+
+def check_class_count(data_dir: Path, names: list[str],
+                      max_classes: int | None) -> tuple[str, ...]:
+    """``names`` as a tuple, or ``DatasetError`` when there are more than
+    ``max_classes`` (the notebooks 01-06 are binary)."""
+    if max_classes is not None and len(names) > max_classes:
         raise DatasetError(
-            f"{data_dir} has {len(classes['train'])} class folders "
-            f"{classes['train']}, but the notebooks 01-06 train a classifier of "
+            f"{data_dir} has {len(names)} class folders "
+            f"{names}, but the notebooks 01-06 train a classifier of "
             f"{max_classes} classes (one logit: a third class would be trained as "
             f"label 2 of a two-class loss). Keep {max_classes} class folders in "
             "both train/ and validation/ (move the others out of the dataset "
@@ -265,7 +284,7 @@ def check_layout(data_dir: str | os.PathLike,
             "output per class and SparseCategoricalCrossentropy: the notebook "
             "07_your_own_data trains one on any number of classes."
         )
-    return tuple(classes["train"])
+    return tuple(names)
 
 
 def check_unicode_forms(data_dir: Path, train: list, other: list,
@@ -292,12 +311,30 @@ def check_unicode_forms(data_dir: Path, train: list, other: list,
         )
 
 
-def find_splits(data_dir: Path, with_test: bool = False) -> tuple[str, ...]:
+def find_splits(data_dir: Path, with_test: bool = False,
+                flat_ok: bool = False) -> tuple[str, ...]:
     """``("train", "validation")``, and ``"test"`` when ``with_test`` and the
-    folder has a ``test`` folder (07_your_own_data)."""
+    folder has a ``test`` folder; ``("all",)`` when ``flat_ok`` and the folder is
+    a flat folder of classes (``is_flat``) (07_your_own_data)."""
+    if flat_ok and is_flat(data_dir):
+        return (ALL_SPLIT,)
     if with_test and (Path(data_dir) / TEST_SPLIT).is_dir():
         return (*SPLITS, TEST_SPLIT)
     return SPLITS
+
+
+def is_flat(data_dir: str | os.PathLike) -> bool:
+    """Whether ``data_dir`` holds class folders directly (``my_photos/<class>/``):
+    sub-folders, but neither ``train`` nor ``validation``."""
+    data_dir = Path(data_dir)
+    if any((data_dir / split).is_dir() for split in SPLITS):
+        return False
+    return any(p.is_dir() and not p.name.startswith(".") for p in data_dir.iterdir())
+
+
+def locate_split(data_dir: Path, split: str) -> Path:
+    """The folder of ``split``: the dataset folder itself for ``ALL_SPLIT``."""
+    return Path(data_dir) if split == ALL_SPLIT else Path(data_dir) / split
 
 
 def inspect_image(path: str) -> tuple[str, str]:
@@ -420,6 +457,7 @@ def check_dataset(
     progress: bool = True,
     max_classes: int | None = BINARY_CLASSES,
     with_test: bool = False,
+    flat_ok: bool = False,
 ) -> DatasetReport:
     """Check every file of a dataset folder and return the usable ones (01_data).
 
@@ -427,8 +465,10 @@ def check_dataset(
     ``max_classes`` classes too, two by default: the notebooks 01-06 are
     binary, ``None`` lists any number: 07_your_own_data). With ``with_test``,
     a ``test`` folder is checked too, when there is one, and becomes the
-    report's third split. Files that are not images, do not decode
-    or are not regular files are skipped and listed in the report. CMYK, 16-bit,
+    report's third split. With ``flat_ok``, a flat folder of class folders
+    (``my_photos/<class>/``) is one split, ``ALL_SPLIT``. Files that are not
+    images, do not decode or are not regular files are skipped and listed in the
+    report. CMYK, 16-bit,
     EXIF-rotated, huge and other unusual images get an upright RGB JPEG copy
     under ``work_dir`` (the dataset itself is never modified).
 
@@ -437,9 +477,9 @@ def check_dataset(
     remembered result that is unreadable or of another shape is made again.
     """
     data_dir = Path(data_dir).resolve()
-    check_layout(data_dir, max_classes, with_test)
-    splits = find_splits(data_dir, with_test)
-    scanned = {split: scan_split(data_dir / split) for split in splits}
+    check_layout(data_dir, max_classes, with_test, flat_ok)
+    splits = find_splits(data_dir, with_test, flat_ok)
+    scanned = {split: scan_split(locate_split(data_dir, split)) for split in splits}
     listed = {split: files for split, (files, _) in scanned.items()}
     irregular = [entry for split in splits for entry in scanned[split][1]]
     all_files = [Path(p) for split in splits for p in listed[split].paths]
@@ -540,7 +580,7 @@ def _report_to_json(report: DatasetReport, key: str) -> dict:
 
 def _report_from_json(saved: dict) -> DatasetReport:
     """The report saved by ``_report_to_json``; ``ValueError`` if of another shape."""
-    order = (*SPLITS, TEST_SPLIT)  # the JSON's keys are sorted: test came first
+    order = (*SPLITS, TEST_SPLIT, ALL_SPLIT)  # the JSON's keys are sorted
     splits = {
         s: ImageFiles(tuple(map(str, v["paths"])), tuple(v["labels"]),
                       tuple(map(str, v["class_names"])))
@@ -556,6 +596,7 @@ def _report_from_json(saved: dict) -> DatasetReport:
         if (len(files.labels) != len(files.paths) or not all(
                 type(y) is int and 0 <= y < n_classes for y in files.labels)):
             raise ValueError("labels do not match the files and classes")
-    if not set(SPLITS) <= set(splits) <= {*SPLITS, TEST_SPLIT}:
+    if set(splits) != {ALL_SPLIT} and not (
+            set(SPLITS) <= set(splits) <= {*SPLITS, TEST_SPLIT}):
         raise ValueError("not the splits of a dataset")
     return DatasetReport(Path(saved["data_dir"]), splits, skipped, *counts)

@@ -20,7 +20,7 @@ import numpy as np
 
 from .artifacts import load_json, save_json
 from .checks import DatasetReport, ImageFiles
-from .errors import SplitImagesMissingError, UnusableArtifactError
+from .errors import DatasetError, SplitImagesMissingError, UnusableArtifactError
 from .stages import get_stage
 
 #: The file 01_data saves, and 01_data itself: ``stages`` names both.
@@ -78,6 +78,41 @@ def carve_test_files(
     n_test = min(n_test_batches * TEST_BATCH, len(files) - 1)
     order = np.random.default_rng(seed).permutation(len(files))
     return files.subset(order[n_test:]), files.subset(order[:n_test])
+
+
+def split_class_files(
+    files: ImageFiles, validation_fraction: float = 0.2,
+    test_fraction: float = 0.2, seed: int = 123,
+) -> tuple[ImageFiles, ImageFiles, ImageFiles]:
+    """A flat folder's files (``my_photos/<class>/``) as (train, validation,
+    test), once and for all (07_your_own_data).
+
+    Class by class, the files are shuffled once with ``seed`` and cut:
+    ``validation_fraction`` of each class is held out, and ``test_fraction`` of
+    what is held out is the test set (as 01 carves its test set out of
+    validation). So every part keeps each class's share, and the three are
+    disjoint and the same on every run. Each class keeps at least one image in
+    every part: fewer than three images in a class is ``DatasetError``.
+    """
+    labels = np.asarray(files.labels)
+    rng = np.random.default_rng(seed)
+    parts = ([], [], [])
+    for label, name in enumerate(files.class_names):
+        indices = np.flatnonzero(labels == label)
+        if len(indices) < 3:
+            raise DatasetError(
+                f"The class {name!r} has {len(indices)} usable image(s): split by "
+                "file, each class needs at least 3 (one each to train, validate "
+                "and test), and a few dozen to learn from. Add photos to it."
+            )
+        indices = indices[rng.permutation(len(indices))]
+        held = min(max(2, round(len(indices) * validation_fraction)),
+                   len(indices) - 1)
+        n_test = min(max(1, round(held * test_fraction)), held - 1)
+        parts[0].extend(indices[held:])
+        parts[1].extend(indices[n_test:held])
+        parts[2].extend(indices[:n_test])
+    return tuple(files.subset(sorted(part)) for part in parts)
 
 
 def make_split(report: DatasetReport, image_size, test_fraction: float,

@@ -58,10 +58,12 @@ PALETTE = ((200, 90, 60), (60, 110, 200), (80, 180, 90), (220, 200, 60),
 
 
 def make_multiclass_dataset(root: Path, counts: dict | None = None,
-                            seed: int = 0) -> Path:
+                            seed: int = 0, flat: bool = False) -> Path:
     """A folder in the tutorial's layout with any number of classes and splits:
     ``counts[split][class]`` JPEGs each (default ``MULTICLASS_COUNTS``, with a
-    ``test/`` split). Each class has its own mean colour."""
+    ``test/`` split). Each class has its own mean colour. ``flat``: the same
+    images in one folder per class (``root/<class>/``), as a learner's photos
+    come (07_your_own_data splits them)."""
     counts = MULTICLASS_COUNTS if counts is None else counts
     rng = np.random.default_rng(seed)
     classes = sorted({c for per_class in counts.values() for c in per_class})
@@ -70,7 +72,8 @@ def make_multiclass_dataset(root: Path, counts: dict | None = None,
     for split, per_class in counts.items():
         for cls, n in per_class.items():
             for _ in range(n):
-                write_image(root / split / cls / f"{cls}.{number}.jpg", cls, rng,
+                folder = root / cls if flat else root / split / cls
+                write_image(folder / f"{cls}.{number}.jpg", cls, rng,
                             colour=colour[cls])
                 number += 1
     return root

@@ -122,21 +122,23 @@ from helpers import (
     training,
 )
 
-# %% [markdown] translates="72248a3ea4c2"
+# %% [markdown] translates="ff8ee631120e"
 # ## पैरामीटर
 # नोटबुक 01, 03 और 04 की सेटिंग एक सेल में, और कुछ नई: `DATA_DIR`, आपका फ़ोल्डर;
 # `HEAD_LEARNING_RATE`, वह लर्निंग रेट (learning rate) जिससे हेड ट्रेन होता है (03 की
 # दस गुना: क्यों, यह "हेड की ट्रेनिंग" में); `USE_CLASS_WEIGHTS`; और
 # `MEMORY_FRACTION`, यानी अभी ख़ाली मेमोरी का कितना हिस्सा डिकोड की हुई इमेज ले सकती
-# हैं, उससे ज़्यादा हो तो हम उन्हें कैश नहीं करते। `TEST_FRACTION` तभी काम आता है जब
-# आपके फ़ोल्डर में `test/` न हो। सेव किए गए आउटपुट ट्यूटोरियल वाले एपॉक (epoch) से
-# चले: 10 + 10।
+# हैं, उससे ज़्यादा हो तो हम उन्हें कैश नहीं करते। `VALIDATION_FRACTION` तभी काम आता
+# है जब आपके फ़ोल्डर में सिर्फ़ क्लास के फ़ोल्डर हों, `train/` और `validation/` नहीं;
+# और `TEST_FRACTION` तभी, जब उसमें `test/` न हो। सेव किए गए आउटपुट ट्यूटोरियल वाले
+# एपॉक (epoch) से चले: 10 + 10।
 
 # %% tags=["parameters"]
-DATA_DIR = None  # your folder: train/<class>/, validation/<class>/ [, test/<class>/]
+DATA_DIR = None  # your folder: <class>/, or train/<class>/ and validation/<class>/
 BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2  # without a test/ folder: share of validation batches to test
+VALIDATION_FRACTION = 0.2  # a folder of <class>/ only: share of each class held out
+TEST_FRACTION = 0.2  # without a test/ folder: share of validation to test
 SEED = 123
 BASE_LEARNING_RATE = 0.0001  # fine-tuning trains at a tenth of it, as in 04
 HEAD_LEARNING_RATE = 0.001  # training the head: 10x the tutorial's (see below)
@@ -170,10 +172,19 @@ print(session.describe_runtime("07"))
 # %%
 tf.keras.utils.set_random_seed(SEED)
 
-# %% [markdown] translates="a51bf1746498"
+# %% [markdown] translates="e34d642c5447"
 # ## आपका फ़ोल्डर
-# अपनी फ़ोटो ट्यूटोरियल वाले ढाँचे में रखें, हर क्लास का एक उप-फ़ोल्डर; फ़ोल्डरों
-# के नाम ही क्लास के नाम बनते हैं:
+# हर क्लास की फ़ोटो का एक उप-फ़ोल्डर; फ़ोल्डरों के नाम ही क्लास के नाम बनते हैं। बस
+# इतना चाहिए:
+#
+# ```
+# my_photos/
+#     hats/  pants/  shoes/  ...
+# ```
+#
+# फिर यह नोटबुक फ़ोटो को फ़ाइलों के स्तर पर, एक बार, `SEED` से बाँटती है (नीचे, जैसे
+# 01 अपना टेस्ट सेट अलग करती है)। अगर आपने उन्हें पहले से ट्यूटोरियल वाले ढाँचे में
+# रखा है, तो वह जैसा है वैसा ही इस्तेमाल होता है:
 #
 # ```
 # my_photos/
@@ -193,7 +204,7 @@ tf.keras.utils.set_random_seed(SEED)
 # "Clothing dataset (small)" ([github.com/alexeygrigorev/clothing-dataset-small](
 # https://github.com/alexeygrigorev/clothing-dataset-small), CC0 1.0: पब्लिक डोमेन,
 # इसके लेखकों का धन्यवाद) 10 क्लास में कपड़ों की फ़ोन से खींची फ़ोटो रखता है, पहले से
-# इसी ढाँचे में: `git clone --depth 1
+# ट्यूटोरियल वाले ढाँचे में: `git clone --depth 1
 # https://github.com/alexeygrigorev/clothing-dataset-small` चलाएँ और `DATA_DIR` को उस
 # फ़ोल्डर पर सेट करें जो यह बनाता है। यहाँ सेव किए गए आउटपुट उसकी एक छोटी कॉपी से
 # हैं: हर क्लास की ज़्यादा-से-ज़्यादा 150 फ़ोटो, ट्रेनिंग के लिए 1,185 और वैलिडेशन के
@@ -208,17 +219,18 @@ data_dir = checks.find_own_data_dir(DATA_DIR)
 print("dataset folder:", data_dir.name)
 print(sorted(p.name for p in data_dir.iterdir() if p.is_dir()))
 
-# %% [markdown] translates="c1fbf1e5eb73"
+# %% [markdown] translates="6379acb33169"
 # ## हर इमेज की जाँच, N क्लास
-# 01 वाली जाँच, दो बदलावों के साथ: `max_classes=None` कितनी भी क्लास मान लेता है
-# (नोटबुक 01-06 दो पर रुक जाती हैं: उनके हेड में एक ही लॉजिट है), और
-# `with_test=True` `test/` फ़ोल्डर भी जाँचता है, अगर वह हो। क्लास के नाम फ़ोल्डरों
+# 01 वाली जाँच, तीन बदलावों के साथ: `max_classes=None` कितनी भी क्लास मान लेता है
+# (नोटबुक 01-06 दो पर रुक जाती हैं: उनके हेड में एक ही लॉजिट है), `with_test=True`
+# `test/` फ़ोल्डर भी जाँचता है, अगर वह हो, और `flat_ok=True` सिर्फ़ क्लास के
+# फ़ोल्डरों वाला फ़ोल्डर भी मान लेता है (उसके इकलौते हिस्से का नाम `all` है)। क्लास के नाम फ़ोल्डरों
 # के नाम हैं, वर्णक्रम में, और लेबल उनका क्रमांक, ठीक वैसे जैसे
 # `image_dataset_from_directory` देता है।
 
 # %%
 report = checks.check_dataset(data_dir, work_dir=OWN_DIR, progress=SHOW_PROGRESS,
-                              max_classes=None, with_test=True)
+                              max_classes=None, with_test=True, flat_ok=True)
 class_names = report.class_names
 NUM_CLASSES = len(class_names)
 print(report.summary())
@@ -245,28 +257,38 @@ ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
 fig.tight_layout()
 plt.show()
 
-# %% [markdown] translates="358514a16c34"
-# ## टेस्ट सेट
-# आपके डेटासेट में `test/` फ़ोल्डर हो, तो वही टेस्ट सेट है। न हो, तो 01 की तरह
-# `validation/` से फ़ाइलों के स्तर पर एक टेस्ट सेट अलग किया जाता है
-# (`splits.carve_test_files`: `SEED` से एक बार शफ़ल, फिर काटना): वैलिडेशन और टेस्ट
-# की इमेज कभी साझा नहीं होतीं, और हर रन में वही रहती हैं। यह कट हर क्लास का हिस्सा
-# ठीक-ठीक बराबर नहीं रखता: जहाँ हर क्लास की इमेज कम हों, वहाँ किसी क्लास को टेस्ट की
-# बहुत कम इमेज मिल सकती हैं (नीचे का `support` कॉलम बताता है कितनी)।
+# %% [markdown] translates="e55b8939e086"
+# ## बँटवारा
+# सिर्फ़ क्लास के फ़ोल्डरों वाला फ़ोल्डर (हिस्सा `all`) फ़ाइलों के स्तर पर, एक-एक
+# क्लास करके बाँटा जाता है (`splits.split_class_files`: `SEED` से एक बार शफ़ल, फिर
+# काटना): हर क्लास का `VALIDATION_FRACTION` हिस्सा अलग रखा जाता है, और उसका
+# `TEST_FRACTION` हिस्सा टेस्ट सेट बनता है, ताकि हर हिस्से में हर क्लास का अनुपात
+# बना रहे। ट्यूटोरियल वाले ढाँचे में, आपके डेटासेट में `test/` फ़ोल्डर हो, तो वही
+# टेस्ट सेट है। न हो, तो 01 की तरह `validation/` से फ़ाइलों के स्तर पर एक टेस्ट सेट
+# अलग किया जाता है (`splits.carve_test_files`): यह कट हर क्लास का हिस्सा ठीक-ठीक
+# बराबर नहीं रखता, और जहाँ हर क्लास की इमेज कम हों, वहाँ किसी क्लास को टेस्ट की बहुत
+# कम इमेज मिल सकती हैं (नीचे का `support` कॉलम बताता है कितनी)। दोनों तरह से, तीनों
+# हिस्सों की इमेज कभी साझा नहीं होतीं, और हर रन में वही रहती हैं।
 
 # %%
-train_files = report.splits["train"]
-if "test" in report.splits:
+if checks.ALL_SPLIT in report.splits:  # my_photos/<class>/
+    train_files, validation_files, test_files = splits.split_class_files(
+        report.splits[checks.ALL_SPLIT], VALIDATION_FRACTION, TEST_FRACTION, SEED)
+    settings = {"validation_fraction": VALIDATION_FRACTION,
+                "test_fraction": TEST_FRACTION, "seed": SEED}
+elif "test" in report.splits:
+    train_files = report.splits["train"]
     validation_files, test_files = report.splits["validation"], report.splits["test"]
     settings = {"test": "the folder's test/"}
 else:
+    train_files = report.splits["train"]
     validation_files, test_files = splits.carve_test_files(
         report.splits["validation"], TEST_FRACTION, SEED)
     settings = {"test_fraction": TEST_FRACTION, "seed": SEED}
 split = splits.Split(train_files, validation_files, test_files, IMG_SIZE, settings,
                      str(data_dir))
 assert set(split.validation.paths).isdisjoint(split.test.paths)
-print("test set:", settings)
+print("split:", settings)
 print({part: len(getattr(split, part)) for part in splits.PARTS})
 
 # %% [markdown] translates="9e388b23fb62"

@@ -124,14 +124,16 @@ from helpers import (
 # your folder; `HEAD_LEARNING_RATE`, the learning rate that trains the head (ten
 # times 03's: why, under "Train the head"); `USE_CLASS_WEIGHTS`; and
 # `MEMORY_FRACTION`, the share of the free memory the decoded images may take
-# before we stop caching them. `TEST_FRACTION` is used only when your folder has
-# no `test/`. The stored outputs ran the tutorial's epochs: 10 + 10.
+# before we stop caching them. `VALIDATION_FRACTION` is used only when your folder
+# holds class folders with no `train/` and `validation/`, and `TEST_FRACTION` only
+# when it has no `test/`. The stored outputs ran the tutorial's epochs: 10 + 10.
 
 # %% tags=["parameters"]
-DATA_DIR = None  # your folder: train/<class>/, validation/<class>/ [, test/<class>/]
+DATA_DIR = None  # your folder: <class>/, or train/<class>/ and validation/<class>/
 BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
-TEST_FRACTION = 0.2  # without a test/ folder: share of validation batches to test
+VALIDATION_FRACTION = 0.2  # a folder of <class>/ only: share of each class held out
+TEST_FRACTION = 0.2  # without a test/ folder: share of validation to test
 SEED = 123
 BASE_LEARNING_RATE = 0.0001  # fine-tuning trains at a tenth of it, as in 04
 HEAD_LEARNING_RATE = 0.001  # training the head: 10x the tutorial's (see below)
@@ -166,8 +168,17 @@ tf.keras.utils.set_random_seed(SEED)
 
 # %% [markdown]
 # ## Your folder
-# Sort your photos into the tutorial's layout, one sub-folder per class; the
-# folder names become the class names:
+# One sub-folder of photos per class; the folder names become the class names.
+# That is all you need:
+#
+# ```
+# my_photos/
+#     hats/  pants/  shoes/  ...
+# ```
+#
+# This notebook then splits the photos by file, once, with `SEED` (below, as 01
+# carves its test set). If you have already sorted them into the tutorial's
+# layout, that is used as it is:
 #
 # ```
 # my_photos/
@@ -187,7 +198,7 @@ tf.keras.utils.set_random_seed(SEED)
 # Grigorev and contributors ([github.com/alexeygrigorev/clothing-dataset-small](
 # https://github.com/alexeygrigorev/clothing-dataset-small), CC0 1.0: public domain,
 # thanks to its authors) holds phone photos of clothes in 10 classes, already in
-# this layout: `git clone --depth 1
+# the tutorial's layout: `git clone --depth 1
 # https://github.com/alexeygrigorev/clothing-dataset-small` and set `DATA_DIR` to
 # the folder it makes. The outputs stored here come from a smaller copy of it: up
 # to 150 photos per class, 1,185 for training and 296 for validation, without a
@@ -204,14 +215,16 @@ print(sorted(p.name for p in data_dir.iterdir() if p.is_dir()))
 
 # %% [markdown]
 # ## Check every image, N classes
-# 01's check, with two changes: `max_classes=None` accepts any number of classes
-# (notebooks 01-06 stop at two: their head has one logit), and `with_test=True`
-# checks a `test/` folder too, if there is one. Class names are the sorted folder
-# names and labels their index, as `image_dataset_from_directory` assigns them.
+# 01's check, with three changes: `max_classes=None` accepts any number of classes
+# (notebooks 01-06 stop at two: their head has one logit), `with_test=True`
+# checks a `test/` folder too, if there is one, and `flat_ok=True` accepts a
+# folder of class folders (its one split is called `all`). Class names are the
+# sorted folder names and labels their index, as `image_dataset_from_directory`
+# assigns them.
 
 # %%
 report = checks.check_dataset(data_dir, work_dir=OWN_DIR, progress=SHOW_PROGRESS,
-                              max_classes=None, with_test=True)
+                              max_classes=None, with_test=True, flat_ok=True)
 class_names = report.class_names
 NUM_CLASSES = len(class_names)
 print(report.summary())
@@ -239,27 +252,36 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## The test set
-# A `test/` folder in your dataset is the test set. Without one, a test set is
-# carved out of `validation/` by files, as in 01 (`splits.carve_test_files`,
-# shuffled once with `SEED`, then cut): validation and test images are disjoint
-# and stay the same on every run. The cut does not keep each class's share
-# exactly: with few images per class, a class may get few test images (the
-# `support` column below says how many).
+# ## The split
+# A folder of class folders only (the split `all`) is split by file, class by
+# class (`splits.split_class_files`, shuffled once with `SEED`, then cut):
+# `VALIDATION_FRACTION` of each class is held out, and `TEST_FRACTION` of that is
+# the test set, so each part keeps each class's share. In the tutorial's layout,
+# a `test/` folder in your dataset is the test set. Without one, a test set is
+# carved out of `validation/` by files, as in 01 (`splits.carve_test_files`):
+# that cut does not keep each class's share exactly, and with few images per
+# class, a class may get few test images (the `support` column below says how
+# many). Either way, the three parts are disjoint and stay the same on every run.
 
 # %%
-train_files = report.splits["train"]
-if "test" in report.splits:
+if checks.ALL_SPLIT in report.splits:  # my_photos/<class>/
+    train_files, validation_files, test_files = splits.split_class_files(
+        report.splits[checks.ALL_SPLIT], VALIDATION_FRACTION, TEST_FRACTION, SEED)
+    settings = {"validation_fraction": VALIDATION_FRACTION,
+                "test_fraction": TEST_FRACTION, "seed": SEED}
+elif "test" in report.splits:
+    train_files = report.splits["train"]
     validation_files, test_files = report.splits["validation"], report.splits["test"]
     settings = {"test": "the folder's test/"}
 else:
+    train_files = report.splits["train"]
     validation_files, test_files = splits.carve_test_files(
         report.splits["validation"], TEST_FRACTION, SEED)
     settings = {"test_fraction": TEST_FRACTION, "seed": SEED}
 split = splits.Split(train_files, validation_files, test_files, IMG_SIZE, settings,
                      str(data_dir))
 assert set(split.validation.paths).isdisjoint(split.test.paths)
-print("test set:", settings)
+print("split:", settings)
 print({part: len(getattr(split, part)) for part in splits.PARTS})
 
 # %% [markdown]

@@ -169,3 +169,18 @@ def test_first_notebook_runs_through_the_download_path(tmp_path):
     assert "train         80 images (cats 40, dogs 40)" in text
     assert "our split:        0 test images also in validation" in text
     assert (tmp_path / "keras/datasets/cats_and_dogs_filtered/.complete").exists()
+
+
+def test_07_splits_a_flat_folder_of_classes_by_file(smoke_work):
+    """The smoke run's 07 read the generated own-data folder as a learner's photos
+    come, <class>/ with no train/ or validation/ (conftest.make_smoke_data), and
+    split it class by class: of hats 36, pants 22, shoes 14, a fifth held out
+    (7, 4, 3 by rounding), a fifth of that to test (at least 1 each)."""
+    own = smoke_work / "data" / "own_data"
+    assert sorted(p.name for p in own.iterdir()) == ["hats", "pants", "shoes"]
+    saved = json.loads((smoke_work / "artifacts" / "own_data_results.json")
+                       .read_text())
+    assert saved["split_sizes"] == {"train": 29 + 18 + 11, "validation": 6 + 3 + 2,
+                                    "test": 3}
+    assert sorted(Path(p).parent.name for p in saved["test_files"]) == [
+        "hats", "pants", "shoes"]

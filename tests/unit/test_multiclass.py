@@ -108,6 +108,48 @@ def test_a_test_folder_with_other_classes_names_the_fix(tmp_path):
     assert "Give test/ the same class folders as train/" in str(err.value)
 
 
+def test_a_flat_folder_of_classes_is_one_split_when_allowed(tmp_path):
+    """my_photos/<class>/ as a learner has it: 07 (``flat_ok=True``) reads it as
+    one split, ``all``, with every image; 01's check still asks for train/."""
+    root = synthetic.make_multiclass_dataset(tmp_path / "ds", flat=True)
+    assert sorted(p.name for p in root.iterdir()) == ["hats", "pants", "shoes"]
+    flat = checks.check_dataset(root, tmp_path / "w", progress=False,
+                                max_classes=None, with_test=True, flat_ok=True)
+    assert list(flat.splits) == [checks.ALL_SPLIT]
+    assert flat.class_names == ("hats", "pants", "shoes")
+    labels = flat.splits[checks.ALL_SPLIT].labels
+    assert [labels.count(i) for i in range(3)] == [
+        sum(COUNTS[s][c] for s in COUNTS) for c in ("hats", "pants", "shoes")]
+    again = checks.check_dataset(root, tmp_path / "w", progress=False,
+                                 max_classes=None, with_test=True, flat_ok=True)
+    assert again.splits == flat.splits  # from the check's cache
+    with pytest.raises(errors.DatasetError, match="has no 'train' folder") as err:
+        checks.check_dataset(root, progress=False, max_classes=None)
+    assert "one folder per class" not in str(err.value)  # 01 says nothing of it
+    with pytest.raises(errors.DatasetError, match="one folder per class"):
+        checks.check_layout(tmp_path / "w", None, True, flat_ok=True)
+
+
+def test_a_flat_folder_beside_a_validation_folder_is_not_flat(tmp_path):
+    root = synthetic.make_multiclass_dataset(tmp_path / "ds", flat=True)
+    (root / "validation" / "hats").mkdir(parents=True)
+    with pytest.raises(errors.DatasetError, match="has no 'train' folder"):
+        checks.check_dataset(root, progress=False, max_classes=None, flat_ok=True)
+
+
+def test_a_flat_folder_with_one_class_names_the_fix(tmp_path):
+    root = synthetic.make_multiclass_dataset(
+        tmp_path / "ds", {"all": {"hats": 3}}, flat=True)
+    with pytest.raises(errors.DatasetError, match="needs at least two"):
+        checks.check_dataset(root, progress=False, max_classes=None, flat_ok=True)
+
+
+def test_no_setting_names_the_flat_layout_too(monkeypatch):
+    monkeypatch.delenv(checks.OWN_DATA_ENV, raising=False)
+    with pytest.raises(errors.DatasetError, match=r"<folder>/<class>/, one "):
+        checks.find_own_data_dir(None)
+
+
 # -- class weights and the cache decision -------------------------------------
 
 def test_class_weights_come_from_the_counts(report):

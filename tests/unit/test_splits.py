@@ -212,3 +212,34 @@ def test_a_split_with_converted_copies_in_a_relative_artifacts_folder_loads(
     loaded = splits.load_split("../artifacts")
     assert loaded == split
     assert any("converted" in p for p in loaded.train.paths)
+
+
+def _class_files(counts: dict) -> checks.ImageFiles:
+    names = tuple(sorted(counts))
+    paths = [f"{c}/{c}.{i}.jpg" for c in names for i in range(counts[c])]
+    labels = [names.index(c) for c in names for _ in range(counts[c])]
+    return checks.ImageFiles(tuple(paths), tuple(labels), names)
+
+
+def test_a_flat_folder_is_split_by_file_class_by_class():
+    """07 on my_photos/<class>/: each class held out at the validation fraction,
+    the test set a fraction of what is held out; disjoint, every file once, the
+    same for the same seed, another split for another seed."""
+    files = _class_files({"hats": 100, "pants": 40, "shoes": 3})
+    train, validation, test = splits.split_class_files(files, 0.2, 0.25, 123)
+    every = [*train.paths, *validation.paths, *test.paths]
+    assert sorted(every) == sorted(files.paths)
+    assert len(set(every)) == len(every)
+    per_class = [[part.labels.count(i) for i in range(3)]
+                 for part in (train, validation, test)]
+    assert per_class == [[80, 32, 1], [15, 6, 1], [5, 2, 1]]
+    assert train.class_names == test.class_names == files.class_names
+    assert splits.split_class_files(files, 0.2, 0.25, 123) == (train, validation,
+                                                                test)
+    assert splits.split_class_files(files, 0.2, 0.25, 7)[2] != test
+
+
+def test_a_class_too_small_to_split_names_the_fix():
+    files = _class_files({"hats": 10, "pants": 2})
+    with pytest.raises(errors.DatasetError, match="'pants' has 2 usable image"):
+        splits.split_class_files(files, 0.2, 0.2, 123)
