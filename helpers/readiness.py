@@ -9,15 +9,19 @@ it, and from those the minutes each training notebook will take here.
 The prediction is arithmetic on the measured steps (``predict_seconds``): an
 epoch is its training steps plus its validation steps, 03 also evaluates once
 before training, and each ``fit`` pays its first step's extra time (tracing)
-once. Nothing here prints; the script does.
+once. ``check_machine`` puts the pieces together and yields the report's
+lines; nothing here prints: `make check` (scripts/check.py) and the notebook
+00_check print them.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import platform
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,10 @@ NEEDED_MEMORY_BYTES = 4_000_000_000
 #: Per notebook: (feature-extraction epochs, fine-tuning epochs), the notebooks'
 #: defaults (INITIAL_EPOCHS, FINE_TUNE_EPOCHS).
 TRAINING_EPOCHS = {"03": (10, 0), "04": (0, 10)}
+#: The notebooks' defaults: 01's image size, batch size, test fraction and seed.
+IMAGE_SIZE, BATCH_SIZE, TEST_FRACTION, SEED = (160, 160), 32, 0.2, 123
+#: The first words of the check's last line when the machine is ready.
+READY = "READY"
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,88 @@ def find_devanagari_font() -> str | None:
 def judge_readiness(problems: list[str]) -> str:
     """The check's last line: ready, or the first thing to do."""
     if not problems:
-        return "READY: this machine can run the course."
+        return f"{READY}: this machine can run the course."
     more = f" (and {len(problems) - 1} more above)" if len(problems) > 1 else ""
     return f"NOT READY: {problems[0]}{more}"
+
+
+def format_gigabytes(n: int) -> str:
+    return f"{n / 1e9:.1f} GB"
+
+
+def check_machine(repeats: int = 3,
+                  artifacts_dir: str | os.PathLike | None = None) -> Iterator[str]:
+    """The readiness check, line by line, as it goes; the last line is the
+    verdict (``judge_readiness``: it starts with ``READY`` or ``NOT READY``).
+
+    Versions; the dataset and the weights, found and verified as the notebooks
+    find them (``TL_DATA_DIR``, ``TL_WEIGHTS``, ``TL_MIRROR``, the Keras cache),
+    the dataset checked as 01 checks it and remembered in the artifacts folder
+    (01 is then quick); free disk and memory; a Devanagari font (a note only);
+    one timed training step of each kind and the minutes 03 and 04 will train.
+    ``artifacts_dir``: the notebook's ``ARTIFACTS_DIR`` (``TL_ARTIFACTS_DIR``
+    wins, as in every notebook). Offline, it takes under a minute on a 2-core
+    laptop.
+    """
+    start = time.perf_counter()
+    problems: list[str] = []
+
+    import keras
+    import tensorflow as tf
+
+    from . import artifacts, assets, checks, pipeline, splits
+    from .errors import COURSE_ERRORS
+
+    yield (f"Python {platform.python_version()} | TensorFlow {tf.__version__} | "
+           f"Keras {keras.__version__}")
+    gpus = tf.config.list_physical_devices("GPU")
+    yield (f"GPU: {len(gpus)} found" if gpus else "GPU: none (training runs on "
+           f"the CPU, {os.cpu_count()} cores)")
+
+    counts = None
+    folder = artifacts.get_artifacts_dir(artifacts_dir)
+    try:
+        data_dir = assets.get_dataset_dir(progress=False)
+        report = checks.check_dataset(data_dir, work_dir=folder, progress=False)
+        split = splits.make_split(report, IMAGE_SIZE, TEST_FRACTION, SEED)
+        counts = len(split.train), len(split.validation)
+        yield (f"dataset: {data_dir} ({len(split.train)} training, "
+               f"{len(split.validation)} validation, {len(split.test)} test images)")
+    except COURSE_ERRORS as error:
+        problems.append(f"the dataset: {error}")
+    weights = None
+    try:
+        weights = assets.get_weights_path(progress=False)
+        yield f"weights: {weights} (verified)"
+    except COURSE_ERRORS as error:
+        problems.append(f"the weights: {error}")
+
+    free = measure_free_space(folder)
+    yield f"disk: {format_gigabytes(free)} free for {folder}"
+    if free < NEEDED_DISK_BYTES:
+        problems.append(
+            f"free {format_gigabytes(NEEDED_DISK_BYTES - free)} more on the disk "
+            f"of {folder} (or set TL_ARTIFACTS_DIR to a folder on a disk with room)")
+    memory = pipeline.read_available_memory()
+    yield (f"memory: {format_gigabytes(memory)} available" if memory else
+           "memory: unknown")
+    if memory is not None and memory < NEEDED_MEMORY_BYTES:
+        problems.append(f"about {format_gigabytes(NEEDED_MEMORY_BYTES)} of memory "
+                        f"is needed, {format_gigabytes(memory)} is available: "
+                        "close other programs")
+    font = find_devanagari_font()
+    yield (f"Devanagari font: {font}" if font else
+           "Devanagari font: none (a note, not a problem: the Hindi edition shows "
+           "boxes without one; Debian/Ubuntu: sudo apt install fonts-noto-core)")
+
+    if counts is not None:  # without the dataset, nothing to predict
+        steps = measure_steps(str(weights) if weights else None, IMAGE_SIZE,
+                              BATCH_SIZE, repeats=repeats)
+        yield (f"one step of {BATCH_SIZE} images: feature extraction "
+               f"{steps.feature_extraction:.2f} s, fine-tuning "
+               f"{steps.fine_tuning:.2f} s, validation {steps.validation:.2f} s")
+        for notebook, seconds in predict_seconds(steps, *counts).items():
+            yield (f"predicted training time of {notebook} here: "
+                   f"{seconds / 60:.1f} minutes")
+    yield f"(this check took {time.perf_counter() - start:.0f} s)"
+    yield judge_readiness(problems)

@@ -1,6 +1,8 @@
-"""helpers.readiness (`make check`): the arithmetic of the prediction, the last
-line, free disk, the Devanagari font (available memory: test_pipeline.py). The
-timed steps run in tests/system/test_check.py."""
+"""helpers.readiness (`make check`, 00_check): the check's report on generated
+data, the arithmetic of the prediction, the last line, free disk, the Devanagari
+font (available memory: test_pipeline.py). The timed steps themselves run in the
+smoke run of 00_check (nbval compares its READY line); `make check`'s exit status
+and a NOT READY report: tests/system/test_check.py."""
 
 from __future__ import annotations
 
@@ -53,3 +55,28 @@ def test_a_devanagari_font_is_found_by_its_name(monkeypatch):
     fonts.append(SimpleNamespace(name="Noto Sans Devanagari",
                                  fname="/f/NotoSansDevanagari-Regular.ttf"))
     assert readiness.find_devanagari_font() == "Noto Sans Devanagari"
+
+
+def test_the_check_reports_the_machine_and_predicts_the_training_minutes(
+        tmp_path, dataset_dir, weights_file, monkeypatch):
+    """check_machine on the generated dataset (40 + 40 images per class) and
+    weights, with the timed steps replaced by STEPS: each line, the prediction
+    from predict_seconds on the split's counts, READY last."""
+    monkeypatch.setenv("TL_DATA_DIR", str(dataset_dir))
+    monkeypatch.setenv("TL_WEIGHTS", str(weights_file))
+    timed = []
+    monkeypatch.setattr(readiness, "measure_steps",
+                        lambda *args, **kwargs: timed.append(args) or STEPS)
+    lines = list(readiness.check_machine(1, tmp_path / "artifacts"))
+    assert lines[0].startswith("Python ") and "TensorFlow" in lines[0]
+    dataset = next(line for line in lines if line.startswith("dataset: "))
+    assert dataset.endswith("(80 training, 48 validation, 32 test images)")
+    assert (tmp_path / "artifacts" / "dataset_check.json").exists()  # 01's cache
+    assert f"weights: {weights_file} (verified)" in lines
+    assert any(line.startswith("disk: ") for line in lines)
+    assert any(line.startswith("Devanagari font: ") for line in lines)
+    assert timed == [(str(weights_file), (160, 160), 32)]
+    for notebook, seconds in readiness.predict_seconds(STEPS, 80, 48).items():
+        assert (f"predicted training time of {notebook} here: "
+                f"{seconds / 60:.1f} minutes") in lines
+    assert lines[-1] == "READY: this machine can run the course."
