@@ -22,11 +22,14 @@
 5. The quick path: the whole course as a learner who catches up runs it (01 and
    02, then 03's and 04's models made by the catch-up, 06's recipe, then 05),
    its total seconds and its accuracy.
+6. What TensorBoard's logs cost (``--parts tensorboard``): the callback
+   ``training.ResumableRun`` adds, timed alone as ``fit`` calls it for one epoch
+   of 03 (median of several), against one whole epoch of 03 measured here.
 
 The machine's load average is recorded at the start and the end (and before
 each run of step 2). Writes results/benchmark.json and prints the tables.
 Settings as in the notebooks (TL_DATA_DIR, TL_WEIGHTS, ...). ``--parts`` runs
-some of the steps (``baseline,breakdown,compare,quick``) and keeps the other
+some of the steps (``baseline,breakdown,compare,quick,tensorboard``) and keeps the other
 entries of an existing ``--output``.
 """
 
@@ -47,7 +50,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 #: The steps of a full run, in order (``--parts``).
-PARTS = ("baseline", "breakdown", "compare", "quick")
+PARTS = ("baseline", "breakdown", "compare", "quick", "tensorboard")
 #: The quick path's target: the whole course in 5 minutes on a 2-core CPU.
 QUICK_TARGET_SECONDS = 300
 
@@ -341,6 +344,63 @@ def epoch_breakdown(work: Path, verbose: int = 2) -> dict:
     return out
 
 
+def tensorboard_cost(work: Path, repeats: int = 7, verbose: int = 2) -> dict:
+    """What TensorBoard's logging costs one epoch of 03: Keras' ``TensorBoard``
+    callback as ``training.make_tensorboard`` makes it, called alone as ``fit``
+    calls it for one epoch of this split (``time_callbacks``: each batch's
+    hooks, validation's, and the scalars written at the epoch's end), the
+    median of ``repeats``; and one whole epoch of 03's feature extraction
+    (every course callback, TensorBoard's too), the second of two ``fit``
+    epochs (the first also traces)."""
+    import statistics
+    from types import SimpleNamespace
+
+    import tensorflow as tf
+
+    from helpers import assets, model_parts, pipeline, splits, training
+
+    split = splits.load_split(work)
+    size, batch = tuple(split.image_size), 32
+    tf.keras.utils.set_random_seed(123)
+    train = pipeline.make_dataset(split.train, size, batch, shuffle=True,
+                                  seed=123).prefetch(tf.data.AUTOTUNE)
+    validation = pipeline.make_dataset(split.validation, size,
+                                       batch).prefetch(tf.data.AUTOTUNE)
+    train_batches = -(-len(split.train) // batch)
+    val_batches = -(-len(split.validation) // batch)
+    base = tf.keras.applications.MobileNetV2(input_shape=size + (3,),
+                                             include_top=False,
+                                             weights=assets.prepare_weights())
+    base.trainable = False
+    model = model_parts.build_classifier(base, 1, dropout=0.2)
+    model_parts.compile_for_logits(model, tf.keras.optimizers.Adam(1e-4))
+    folder = work / "tensorboard_cost"
+    print("tensorboard: two epochs of 03 ...", flush=True)
+    run = training.ResumableRun(folder, "feature_extraction", model, "benchmark",
+                                epochs=2, verbose=verbose)
+    assert any(isinstance(c, tf.keras.callbacks.TensorBoard) for c in run.callbacks)
+    model.fit(train, validation_data=validation, epochs=2, callbacks=run.callbacks)
+    epoch = run.history()["seconds"][-1]
+    seconds = []
+    for repeat in range(repeats):
+        board = training.make_tensorboard(folder / "alone" / str(repeat), False)
+        timed = time_callbacks(SimpleNamespace(callbacks=[board]), model,
+                               train_batches, val_batches, verbose=0)
+        seconds.append(timed["seconds"])
+    alone = statistics.median(seconds)
+    return {
+        "tensorboard_seconds_per_epoch": round(alone, 4),
+        "tensorboard_seconds_each_repeat": seconds,
+        "epoch_seconds": round(epoch, 2),
+        "share_of_epoch": round(alone / epoch, 5),
+        "batches": {"train": train_batches, "validation": val_batches},
+        "note": "the callback alone (batch hooks, validation hooks, epoch-end "
+                "scalars) against one whole epoch of 03's feature extraction "
+                "with every course callback; epoch metrics only, no graph, "
+                "histograms or profile (training.make_tensorboard)",
+    }
+
+
 # --- 4. The quick path ------------------------------------------------------------
 
 def quick_path(work: Path, parameters: dict) -> dict:
@@ -545,6 +605,11 @@ def format_table(r: dict) -> str:
         out += ["", *format_baseline(r["tutorial_baseline"])]
     if r.get("epoch_breakdown"):
         out += ["", *format_breakdown(r["epoch_breakdown"])]
+    tb = r.get("tensorboard_cost")
+    if tb:
+        out += ["", f"TensorBoard's logs: {tb['tensorboard_seconds_per_epoch']:.4f} s "
+                f"an epoch, {tb['share_of_epoch']:.3%} of an epoch of 03 "
+                f"({tb['epoch_seconds']:.1f} s)"]
     q = r.get("quick_path")
     if q:
         out += ["", f"quick path (01, 02, 03 and 04 caught up, 05): "
@@ -647,6 +712,9 @@ def main(argv=None) -> int:
     results = {}
     if set(parts) != set(PARTS) and output.exists():
         results = json.loads(output.read_text())  # the other steps' entries stay
+        previous = {k: results[k] for k in ("command", "load_average") if k in results}
+        if previous:  # and the command and load of the run that measured them
+            results["earlier_runs"] = [*results.get("earlier_runs", []), previous]
     results.pop("kept_note", None)  # a hand-written note on the previous run's
     earlier = dict(results)
     command = "make " + ("quick" if args.quick else "benchmark")
@@ -659,7 +727,7 @@ def main(argv=None) -> int:
         results["kept_from_an_earlier_run"] = sorted(
             k for k, v in earlier.items() if results.get(k) is v
             and k not in ("command", "machine", "load_average",
-                          "kept_from_an_earlier_run"))
+                          "kept_from_an_earlier_run", "earlier_runs"))
         results["command"] = command + (" (smoke)" if args.smoke else "")
         results["machine"] = describe_machine()
         results["load_average"] = {"start": started, "end": load_average(),
@@ -672,10 +740,11 @@ def main(argv=None) -> int:
 
             save_json(results, output)
 
-    if set(parts) - {"quick"}:
+    if set(parts) - {"quick", "tensorboard"}:
         print("input pipeline ...", flush=True)
         pipeline = pipeline_throughput(work)
         results["pipeline_images_per_second"] = pipeline
+    if set(parts) - {"quick"}:
         run_notebooks(["01"], parameters, inplace=False)
     if "baseline" in parts:
         results["tutorial_baseline"] = compare_with_tutorial(work, repeats, epochs,
@@ -690,6 +759,13 @@ def main(argv=None) -> int:
         seconds = run_notebooks(["03", "04", "06"], parameters, inplace=False)
         results.update(compare(work, pipeline, seconds))
         results["catch_up_03_04"] = None
+        save()
+    if "tensorboard" in parts:
+        load = load_average()
+        results["tensorboard_cost"] = tensorboard_cost(
+            work, repeats=2 if args.smoke else 7)
+        results["tensorboard_cost"].update(
+            command=command, load_average={"start": load, "end": load_average()})
         save()
     if "quick" in parts:
         results["quick_path"] = quick_path(work, parameters)

@@ -252,10 +252,11 @@ PASSED = "passed.json"
 #: The smoke run's phases: each phase's chains run side by side, a chain's
 #: notebooks one after the other, in this order. A notebook comes after the
 #: notebooks whose stages it reads (tests/static/test_nbrun.py checks this
-#: against each notebook's ``catchup.ensure_stage`` call): 03 -> 04 -> 05; 02, 06
-#: and 08 read only 01's split; 07 reads nothing. The chains are balanced by
-#: their smoke-run seconds.
-SMOKE_ORDER = ((("01",),), (("03", "04", "05"), ("07", "02", "06", "08")))
+#: against each notebook's ``catchup.ensure_stage`` call): 03 -> 04 -> 05 -> 09
+#: (09 serves 04's model and reads 03's and 04's TensorBoard logs); 02, 06 and
+#: 08 read only 01's split; 07 reads nothing. The chains are balanced by their
+#: smoke-run seconds.
+SMOKE_ORDER = ((("01",),), (("03", "04", "05", "09"), ("07", "02", "06", "08")))
 
 
 def hash_inputs(path: Path) -> str:

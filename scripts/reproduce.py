@@ -108,6 +108,29 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
     return results
 
 
+#: The entries of the results each notebook's run measures.
+MEASURED_BY = {"01": ("split",), "03": ("feature_extraction",),
+               "04": ("fine_tuning",), "05": ("test", "export"),
+               "06": ("fast_path",)}
+
+
+def keep_earlier(results: dict, earlier: dict, seconds: dict) -> dict:
+    """After a run of some notebooks (``--only``): the earlier run's results in
+    the output, with only what these notebooks measured (their entries and
+    seconds) replaced, and this run listed under ``later_runs`` (the artifacts
+    may hold another run's numbers for the other notebooks since)."""
+    ran = {name[:2] for name in seconds}
+    merged = dict(earlier)
+    merged.update({key: results[key] for number, keys in MEASURED_BY.items()
+                   if number in ran for key in keys if key in results})
+    merged["notebook_seconds"] = {**earlier.get("notebook_seconds", {}),
+                                  **results["notebook_seconds"]}
+    merged["later_runs"] = [*earlier.get("later_runs", []), {
+        "command": f"{results['command']} --only {' '.join(sorted(ran))}",
+        "date": results["date"], "notebooks": sorted(seconds)}]
+    return merged
+
+
 def format_table(r: dict) -> str:
     lines = [f"{'':<44}{'value':>12}"]
 
@@ -179,6 +202,9 @@ def main(argv=None) -> int:
     results = collect(artifacts, seconds)
     results["command"] = ("make reproduce" + ("-hi" if args.edition == "hi" else "")
                           + (" (smoke)" if args.smoke else ""))
+    if args.only and Path(args.output).exists():
+        results = keep_earlier(
+            results, json.loads(Path(args.output).read_text()), seconds)
     save_results(results, args.output, format_table(results))
     return 0
 

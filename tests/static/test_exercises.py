@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The course's notebooks, each ending with exercises.
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-8]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
 HINT = re.compile(r"<details>\s*<summary>\s*Hint\s*</summary>\n\n.*?\n\n</details>",
                   re.DOTALL)
 SOLUTION = re.compile(
@@ -34,7 +34,7 @@ def read(path: Path):
 
 
 def test_every_notebook_is_checked():
-    assert [p.stem[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(1, 9)]
+    assert [p.stem[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(1, 10)]
 
 
 @pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: p.stem)
