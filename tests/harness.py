@@ -41,15 +41,20 @@ def cache_entries() -> list[str]:
 
 
 def execute(notebook: Path, env: dict, cwd: Path, parameters: dict | None = None,
-            kernel: str = "python3"):
+            kernel: str = "python3", stop_after: str | None = None):
     """Run a notebook in a fresh kernel, stopping at the first error; return
     (error output or None, notebook). ``parameters`` are injected as papermill
-    does, over the smoke configuration."""
+    does, over the smoke configuration. ``stop_after``: run only up to the first
+    code cell whose source contains it (the smoke run runs every cell)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(notebook, as_version=4)
+    if stop_after is not None:
+        last = next(i for i, c in enumerate(nb.cells)
+                    if c.cell_type == "code" and stop_after in c.source)
+        nb.cells = nb.cells[:last + 1]
     nbrun.inject_parameters(nb, {**nbrun.SMOKE, **(parameters or {})}, strict=False)
     old = dict(os.environ)
     os.environ.update(env)

@@ -106,10 +106,12 @@ def installed_from(python: Path) -> str:
                  if line.startswith("Location:")), "")
 
 
-def run_alone(notebook: str, kernel: str, env: dict, cwd: Path):
-    """Run a notebook top to bottom like "Run all"; return (error, printed text)."""
+def run_alone(notebook: str, kernel: str, env: dict, cwd: Path,
+              stop_after: str | None = None):
+    """Run a notebook from the top like "Run all" (up to the cell containing
+    ``stop_after``, if given); return (error, printed text)."""
     error, nb = execute(ROOT / "notebooks" / f"{notebook}.ipynb", env, cwd,
-                        kernel=kernel)
+                        kernel=kernel, stop_after=stop_after)
     return error, output_text(nb)
 
 
@@ -117,9 +119,12 @@ def test_a_notebook_opened_alone_takes_what_drive_kept(colab, tmp_path, smoke_wo
     """05 alone on a fresh runtime: it installs the course from the repository,
     and takes 01's split and 04's model from Drive, where an earlier session
     kept them (the smoke run's model; the split made on images that have moved
-    since, so it is made again and must come out the same). Making a missing
-    stage the quick way: tests/system/test_quick_path.py and the browser's 05;
-    a notebook keeping its files in Drive: test_quick_path.py."""
+    since, so it is made again and must come out the same). It runs up to the
+    test accuracy, which reads both: the rest of 05 runs in the smoke run here
+    (`make colab-test`: the same versions) and, from a catch-up, in the
+    browser. Making a missing stage the quick way: tests/system/test_quick_path.py
+    and the browser's 05; a notebook keeping its files in Drive:
+    test_quick_path.py."""
     import shutil
 
     from helpers import checks, splits
@@ -143,8 +148,10 @@ def test_a_notebook_opened_alone_takes_what_drive_kept(colab, tmp_path, smoke_wo
         **env, "TL_DATA_DIR": str(moved), "MPLBACKEND": "Agg",
         "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
         "TL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-        "TL_PERSIST_DIR": str(persist)}, empty)
+        "TL_PERSIST_DIR": str(persist)}, empty,
+        stop_after="model.evaluate(test_dataset")
     assert error is None, error and (error.ename, error.evalue)
+    assert "Test accuracy: " in text
     assert Path(installed_from(python)).is_relative_to(python.parent.parent)
     assert "04_fine_tuning: copied its files from" in text
     assert "made the same split again" in text
