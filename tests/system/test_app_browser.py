@@ -103,7 +103,7 @@ def show_app(artifacts: Path, photo: Path, not_a_photo: Path, work: Path,
     port = free_port()
     log = work / "demo.log"
     proc = start_demo(artifacts, log, port)
-    outside = []
+    outside, requested = [], []
     try:
         computed = while_starting() if while_starting else None
         url = f"http://127.0.0.1:{port}/"
@@ -118,6 +118,7 @@ def show_app(artifacts: Path, photo: Path, not_a_photo: Path, work: Path,
                 route.abort()
 
             page.route(NOT_LOCAL, refuse)
+            page.on("request", lambda request: requested.append(request.url))
             shown = upload(page, url, photo)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
@@ -126,7 +127,7 @@ def show_app(artifacts: Path, photo: Path, not_a_photo: Path, work: Path,
     finally:
         stop(proc)
     return {"photo": shown, "not_a_photo": refused, "outside": outside,
-            "log": log.read_text(), "computed": computed}
+            "log": log.read_text(), "computed": computed, "requested": requested}
 
 
 def test_the_page_predicts_a_photo_and_explains_a_non_image(tmp_path, smoke_work):
@@ -151,6 +152,9 @@ def test_the_page_predicts_a_photo_and_explains_a_non_image(tmp_path, smoke_work
     expected = seen["computed"]
 
     assert not seen["outside"], f"the page fetched from other hosts: {seen['outside']}"
+    scripts = [u for u in seen["requested"] if re.search(r"\.m?js(\?|$)", u)]
+    assert scripts and all(u.startswith("http://127.0.0.1:") for u in scripts), \
+        "Gradio's scripts were not served by the app itself"
     label, message = seen["photo"]
     top, p_top = next(iter(expected.items()))
     assert message == f"{top} ({p_top:.1%})"
