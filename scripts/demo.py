@@ -79,16 +79,16 @@ def main(argv=None) -> int:
     examples = find_examples(folder, args.stage, args.examples)
     page = app.make_app(classifier, examples, min_confidence=args.min_confidence,
                         grad_cam=not args.no_grad_cam)
-    url = app.launch_app(page, host=args.host, port=args.port, share=args.share,
-                         inline=False, allowed_paths={str(Path(p).parent)
-                                                      for p in examples})
-    names = ", ".join(classifier.class_names)
-    print(f"The {args.stage} model ({names}) is served on {url}"
-          + (" and on this computer's network addresses" if args.host == "0.0.0.0"
-             else " (this computer only)")
-          + (f"; public link: {page.share_url}" if page.share_url else "")
-          + ". Ctrl+C stops it.", flush=True)
-    try:
+    try:  # Ctrl+C, even while the server starts, stops it without a trace
+        url = app.launch_app(page, host=args.host, port=args.port,
+                             share=args.share, inline=False,
+                             allowed_paths={str(Path(p).parent) for p in examples})
+        names = ", ".join(classifier.class_names)
+        print(f"The {args.stage} model ({names}) is served on {url}"
+              + (" and on this computer's network addresses"
+                 if args.host == "0.0.0.0" else " (this computer only)")
+              + (f"; public link: {page.share_url}" if page.share_url else "")
+              + ". Ctrl+C stops it.", flush=True)
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -53,11 +53,14 @@ def start_demo(artifacts: Path, log: Path, port: int) -> subprocess.Popen:
 
 
 def wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
+    """Until the page answers and the script says it serves it (started)."""
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5):
-                return
+                if "is served on" in log.read_text():
+                    return
+                time.sleep(0.2)
         except OSError:
             if proc.poll() is not None:
                 break
