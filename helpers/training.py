@@ -368,7 +368,8 @@ def read_tensorboard_scalars(log_dir: str | os.PathLike) -> dict:
     scalars: dict = {}
     for events in sorted(Path(log_dir).glob("*/events.out.tfevents.*")):
         tags = scalars.setdefault(events.parent.name, {})
-        for event in tf.compat.v1.train.summary_iterator(str(events)):
+        for record in tf.data.TFRecordDataset(str(events)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
             for value in event.summary.value:
                 number = (value.simple_value if value.HasField("simple_value")
                           else float(np.asarray(tf.make_ndarray(value.tensor))))
