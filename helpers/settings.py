@@ -34,9 +34,9 @@ SETTINGS = {
                 "`validation/` inside (or holding `cats_and_dogs_filtered/`), or "
                 "its zip; unset: the Keras cache, downloaded once"),
         Setting("TL_OWN_DATA_DIR", "DATA_DIR", None,
-                "your own folder of N classes for 07_your_own_data "
-                "(`train/<class>/`, `validation/<class>/`, optional "
-                "`test/<class>/`)"),
+                "your own folder of N classes for 07_your_own_data: "
+                "`<class>/` (split by file), or `train/<class>/`, "
+                "`validation/<class>/`, optional `test/<class>/`"),
         Setting("TL_WEIGHTS", "WEIGHTS", "imagenet",
                 "the MobileNetV2 no_top weights: `imagenet` (the tutorial's, "
                 "downloaded once into the Keras cache) or a local `.h5` file"),

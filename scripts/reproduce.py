@@ -191,7 +191,8 @@ def main(argv=None) -> int:
         only = [p.name[:2] for p in notebook_paths(folder=folder)
                 if not p.name.startswith("07")]
         print("07_your_own_data skipped: set TL_OWN_DATA_DIR to a folder of your "
-              "classes (train/<class>/, validation/<class>/) to run it too")
+              "classes (<class>/, or train/<class>/ and validation/<class>/) to "
+              "run it too")
 
     # Absolute: the kernels run in notebooks/, a relative path would move there.
     artifacts = get_artifacts_dir(ROOT / "artifacts").resolve()
