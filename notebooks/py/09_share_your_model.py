@@ -270,9 +270,9 @@ app.close_app(demo)
 #
 # To watch them, in JupyterLab or on Colab, paste the two lines the next cell
 # prints (the folder is this machine's) into a new cell and run it, even while
-# 03 or 04 trains in another notebook: TensorBoard reads the logs again every 30
-# seconds. Its *Scalars* tab draws `epoch_accuracy` and `epoch_loss` of both
-# stages, one chart each. We leave them for you to run: `%tensorboard` starts a
+# 03 or 04 trains in another notebook: TensorBoard reads the logs again every 5
+# seconds (reload the page to see new epochs). Its *Scalars* tab draws
+# `epoch_accuracy` and `epoch_loss` of both stages, one chart each. We leave them for you to run: `%tensorboard` starts a
 # server of its own that keeps running, which a headless run of this notebook
 # must not leave behind.
 
