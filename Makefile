@@ -74,13 +74,15 @@ unit:
 # not run again (nbrun.py --changed-only). The Hindi notebooks have the same code
 # (scripts/editions.py --check) and are not run again; `make reproduce-hi` runs them.
 smoke:
-	$(PY) scripts/nbrun.py smoke --out $(SMOKE_DIR) $(if $(CI),,--changed-only)
+	$(PY) scripts/nbrun.py smoke --out $(SMOKE_DIR) $(if $(CI),,--changed-only) $(SMOKE_FLAGS)
 	$(PY) scripts/nbrun.py check --out $(SMOKE_DIR)
 
 # The smoke notebooks again, on Google Colab's stock TensorFlow/Keras/numpy
-# (requirements-colab.txt) in a second virtual environment.
+# (requirements-colab.txt) in a second virtual environment: the lessons, what
+# "Run all" runs; the exercises' solutions (the same code) ran in make smoke.
 colab-test: $(COLAB_VENV)/.installed
-	$(MAKE) smoke PY=$(COLAB_VENV)/bin/python SMOKE_DIR=build/smoke-colab
+	$(MAKE) smoke PY=$(COLAB_VENV)/bin/python SMOKE_DIR=build/smoke-colab \
+	  SMOKE_FLAGS=--no-solutions
 	$(COLAB_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit/test_compat.py
 
 $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml

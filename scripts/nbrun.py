@@ -67,7 +67,8 @@ PYTHON_FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$",
                           re.DOTALL | re.MULTILINE)
 #: The smoke configuration: tiny, quiet, every notebook end to end.
 SMOKE = {"INITIAL_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "VERBOSE": 2,
-         "SHOW_PROGRESS": False, "TIMING_STEPS": 1}  # TIMING_STEPS: 08's timings
+         "SHOW_PROGRESS": False, "TIMING_STEPS": 1,  # TIMING_STEPS: 08's timings
+         "REPEATS": 1}  # 00's timed steps
 #: Headless real runs: one line per epoch instead of a progress bar.
 HEADLESS = {"VERBOSE": 2, "SHOW_PROGRESS": False}
 #: The tag of the course's switches cell, which follows the ``parameters`` cell.
@@ -229,9 +230,11 @@ def append_solutions(nb):
     return nb
 
 
-def write_smoke_copies(out: Path, only=None, folder: Path = NOTEBOOKS) -> list[Path]:
+def write_smoke_copies(out: Path, only=None, folder: Path = NOTEBOOKS,
+                       solutions: bool = True) -> list[Path]:
     """Copies of the notebooks with the smoke parameters injected and the
-    exercises' solutions appended (make test)."""
+    exercises' solutions appended (make test); ``solutions=False``: the lesson
+    only, what "Run all" runs (make colab-test)."""
     import nbformat
 
     out.mkdir(parents=True, exist_ok=True)
@@ -239,7 +242,8 @@ def write_smoke_copies(out: Path, only=None, folder: Path = NOTEBOOKS) -> list[P
     for path in notebook_paths(only, folder):
         nb = inject_parameters(nbformat.read(path, as_version=4), SMOKE,
                                strict=False)
-        append_solutions(nb)
+        if solutions:
+            append_solutions(nb)
         write_notebook(nb, out / path.name)
         written.append(out / path.name)
     return written
@@ -254,9 +258,11 @@ PASSED = "passed.json"
 #: notebooks whose stages it reads (tests/static/test_nbrun.py checks this
 #: against each notebook's ``catchup.ensure_stage`` call): 03 -> 04 -> 05 -> 09
 #: (09 serves 04's model and reads 03's and 04's TensorBoard logs); 02, 06 and
-#: 08 read only 01's split; 07 reads nothing. The chains are balanced by their
-#: smoke-run seconds.
-SMOKE_ORDER = ((("01",),), (("03", "04", "05", "09"), ("07", "02", "06", "08")))
+#: 08 read only 01's split; 07 and 00 (the readiness check) read nothing. The
+#: chains are balanced by their smoke-run seconds (00 beside 01 would leave a
+#: core idle for most of its 35 s).
+SMOKE_ORDER = ((("01",),),
+               (("03", "04", "05", "09"), ("00", "07", "02", "06", "08")))
 
 
 def hash_inputs(path: Path) -> str:
@@ -357,6 +363,9 @@ def main(argv=None) -> int:
     smoke.add_argument("--edition", choices=sorted(EDITIONS), default="en",
                        help="en: notebooks/, hi: notebooks-hi/")
     smoke.add_argument("--only", nargs="*", help="notebook numbers, e.g. 01 05")
+    smoke.add_argument("--no-solutions", dest="solutions", action="store_false",
+                       help="leave out the exercises' solutions: the lesson only "
+                       "(make colab-test: make smoke ran them, same code)")
     smoke.add_argument("--changed-only", action="store_true",
                        help="skip the notebooks whose inputs have not changed "
                        "since their last passing smoke run in --out")
@@ -392,7 +401,8 @@ def main(argv=None) -> int:
               " ".join(sorted(skip)))
     only = [p.name[:2] for p in notebook_paths(args.only, folder)
             if p.stem not in skip]
-    for path in write_smoke_copies(out, only, folder) if only else []:
+    for path in (write_smoke_copies(out, only, folder, args.solutions)
+                 if only else []):
         print(os.path.relpath(path))
     return 0
 

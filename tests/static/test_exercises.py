@@ -6,6 +6,8 @@ Fast: nothing here runs a notebook (``make smoke`` runs the solutions)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,8 +15,10 @@ import nbrun
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The course's notebooks, each ending with exercises.
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+#: The course's lessons, each ending with exercises (00_check is a check, not a
+#: lesson: it has none).
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+                   if p.stem != "00_check")
 HINT = re.compile(r"<details>\s*<summary>\s*Hint\s*</summary>\n\n.*?\n\n</details>",
                   re.DOTALL)
 SOLUTION = re.compile(
@@ -179,3 +183,20 @@ def test_smoke_copies_end_with_the_tagged_solution_cells(tmp_path):
         injected = [c for c in copy.cells
                     if nbrun.INJECTED in c.metadata.get("tags", [])]
         assert len(injected) == 1, "the smoke parameters are still injected"
+
+
+def test_the_colab_lanes_copies_hold_the_lesson_only(tmp_path):
+    """make colab-test (--no-solutions): the notebook as "Run all" runs it, with
+    the smoke parameters; the solutions ran in make smoke."""
+    written = nbrun.write_smoke_copies(tmp_path, ["03"], solutions=False)
+    copy = read(written[0])
+    original = read(nbrun.notebook_paths(["03"])[0])
+    assert not [c for c in copy.cells
+                if nbrun.SOLUTION_TAG in c.metadata.get("tags", [])]
+    assert len(copy.cells) == len(original.cells) + 1  # the injected parameters
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "nbrun.py"), "smoke", "--out",
+         str(tmp_path / "cli"), "--only", "03", "--no-solutions"],
+        capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert read(tmp_path / "cli" / written[0].name).cells == copy.cells
