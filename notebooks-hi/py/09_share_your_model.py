@@ -258,7 +258,7 @@ with urllib.request.urlopen(url, timeout=30) as response:
 # %%
 app.close_app(demo)
 
-# %% [markdown] translates="d27c60fd028d"
+# %% [markdown] translates="b9ec8ce6047b"
 # ## ट्रेनिंग को देखना: TensorBoard
 # नोटबुक 03, 04 और 07 हर एपॉक (epoch) के बाद `fit` जो मापता है, उसे TensorBoard लॉग के
 # रूप में भी लिखती हैं, आर्टिफ़ैक्ट फ़ोल्डर के `tensorboard/` में: हर चरण का एक रन

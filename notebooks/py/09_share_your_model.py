@@ -272,9 +272,9 @@ app.close_app(demo)
 # prints (the folder is this machine's) into a new cell and run it, even while
 # 03 or 04 trains in another notebook: TensorBoard reads the logs again every 5
 # seconds (reload the page to see new epochs). Its *Scalars* tab draws
-# `epoch_accuracy` and `epoch_loss` of both stages, one chart each. We leave them for you to run: `%tensorboard` starts a
-# server of its own that keeps running, which a headless run of this notebook
-# must not leave behind.
+# `epoch_accuracy` and `epoch_loss` of both stages, one chart each. We leave
+# them for you to run: `%tensorboard` starts a server of its own that keeps
+# running, which a headless run of this notebook must not leave behind.
 
 # %%
 logs = training.find_tensorboard_dir(ARTIFACTS_DIR)
