@@ -129,11 +129,12 @@ print(session.describe_runtime("09"))
 # %% tags=["course"]
 print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
-# %% [markdown] translates="02b95978ff77"
+# %% [markdown] translates="3bba7c4abe16"
 # ## मॉडल: `.keras`, TensorFlow Lite एक्सपोर्ट नहीं
-# 05 ने मॉडल दो बार सेव किया: 04 की `.keras` फ़ाइल, और एक TensorFlow Lite एक्सपोर्ट
-# (`cats_vs_dogs.tflite`), और जाँचा कि दोनों एक ही जवाब देते हैं। पेज यहीं, इस नोटबुक
-# के साथ चलता है, जहाँ TensorFlow वैसे भी लोड है, इसलिए वह `.keras` मॉडल लोड करता है:
+# 05 के बाद मॉडल दो रूपों में है: 04 की `.keras` फ़ाइल, और 05 का TensorFlow Lite
+# एक्सपोर्ट (`cats_vs_dogs.tflite`), और 05 ने जाँचा था कि दोनों एक ही जवाब देते हैं।
+# पेज यहीं, इस नोटबुक के साथ चलता है, जहाँ TensorFlow वैसे भी लोड है, इसलिए वह
+# `.keras` मॉडल लोड करता है:
 # उससे वही प्रायिकताएँ मिलती हैं, और ग्रेडिएंट (gradient) भी, जिनकी Grad-CAM को ज़रूरत है
 # (TFLite इंटरप्रेटर मॉडल को सिर्फ़ आगे की दिशा में चलाता है)। TensorFlow Lite वहाँ के
 # लिए है जहाँ TensorFlow बहुत बड़ा पड़ता है: फ़ोन, Raspberry Pi (अभ्यास 3 दोनों की

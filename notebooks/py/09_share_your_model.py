@@ -130,8 +130,8 @@ print(catchup.ensure_stage("fine_tuning", ARTIFACTS_DIR, CATCH_UP, USE_DRIVE))
 
 # %% [markdown]
 # ## The model: `.keras`, not the TensorFlow Lite export
-# 05 saved the model twice: 04's `.keras` file and a TensorFlow Lite export
-# (`cats_vs_dogs.tflite`), and checked that the two agree. The page runs here,
+# After 05 the model exists twice: 04's `.keras` file and 05's TensorFlow Lite
+# export (`cats_vs_dogs.tflite`), checked there to agree. The page runs here,
 # beside this notebook, where TensorFlow is loaded anyway, so it loads the
 # `.keras` model: it gives the same probabilities, and it also gives gradients,
 # which Grad-CAM needs (the TFLite interpreter runs the model forward only).
