@@ -52,14 +52,18 @@ class StepTimes:
 
 
 def measure_steps(weights, image_size=(160, 160), batch_size: int = 32,
-                  fine_tune_at: int = 100, repeats: int = 3) -> StepTimes:
+                  fine_tune_at: int = 100, repeats: int = 5) -> StepTimes:
     """Time training steps as 03 and 04 take them, on random images.
 
     ``weights``: what ``MobileNetV2(weights=...)`` takes (a file, or ``None``
     for random weights: the time is the same). The model is 03's
     (``model_parts.build_classifier``), compiled as 03 compiles it; then
     unfrozen as 04 does (``fast.unfreeze_top``) and compiled again. Each kind
-    is the median of ``repeats`` steps after a first, untimed one.
+    is timed the way the notebooks run it, through ``fit`` (or ``evaluate``)
+    on a ``tf.data`` dataset: one call of one step first (its tracing is
+    ``first_step_extra``), then three calls of ``repeats`` steps each; a step
+    takes the median call's seconds divided by ``repeats``.
+    ``train_on_batch`` would add its own per-call cost to every step.
     """
     import numpy as np
     import tensorflow as tf
@@ -75,24 +79,31 @@ def measure_steps(weights, image_size=(160, 160), batch_size: int = 32,
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 255, (batch_size, *image_size, 3)).astype("float32")
     y = rng.integers(0, 2, (batch_size, 1)).astype("float32")
+    batches = tf.data.Dataset.from_tensors((x, y)).repeat()
 
-    def median_seconds(step) -> tuple[float, float]:
+    def per_step(run) -> tuple[float, float]:
         start = time.perf_counter()
-        step()
+        run(1)
         first = time.perf_counter() - start
-        times = []
-        for _ in range(repeats):
+        calls = []
+        for _ in range(3):  # the median call: a passing hiccup does not count
             start = time.perf_counter()
-            step()
-            times.append(time.perf_counter() - start)
-        steady = float(np.median(times))
+            run(repeats)
+            calls.append((time.perf_counter() - start) / repeats)
+        steady = float(np.median(calls))
         return steady, max(first - steady, 0.0)
 
-    fe, extra_fe = median_seconds(lambda: model.train_on_batch(x, y))
-    validation, _ = median_seconds(lambda: model.test_on_batch(x, y))
+    def train(steps):
+        model.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0)
+
+    def validate(steps):
+        model.evaluate(batches, steps=steps, verbose=0)
+
+    fe, extra_fe = per_step(train)
+    validation, _ = per_step(validate)
     unfreeze_top(base, fine_tune_at)
     compile_for_logits(model, tf.keras.optimizers.RMSprop(1e-5))
-    ft, extra_ft = median_seconds(lambda: model.train_on_batch(x, y))
+    ft, extra_ft = per_step(train)
     return StepTimes(fe, ft, validation, max(extra_fe, extra_ft), batch_size)
 
 
@@ -152,7 +163,7 @@ def format_gigabytes(n: int) -> str:
     return f"{n / 1e9:.1f} GB"
 
 
-def check_machine(repeats: int = 3,
+def check_machine(repeats: int = 5,
                   artifacts_dir: str | os.PathLike | None = None) -> Iterator[str]:
     """The readiness check, line by line, as it goes; the last line is the
     verdict (``judge_readiness``: it starts with ``READY`` or ``NOT READY``).
@@ -163,7 +174,9 @@ def check_machine(repeats: int = 3,
     (01 is then quick); free disk and memory; a Devanagari font (a note only);
     one timed training step of each kind and the minutes 03 and 04 will train.
     ``artifacts_dir``: the notebook's ``ARTIFACTS_DIR`` (``TL_ARTIFACTS_DIR``
-    wins, as in every notebook). Offline, it takes under a minute on a 2-core
+    wins, as in every notebook). Files are named, folders shown relative to the
+    current folder where they are in the project (a stored output shows no
+    machine's path). Offline, it takes under a minute on a 2-core
     laptop.
     """
     start = time.perf_counter()
@@ -188,23 +201,25 @@ def check_machine(repeats: int = 3,
         report = checks.check_dataset(data_dir, work_dir=folder, progress=False)
         split = splits.make_split(report, IMAGE_SIZE, TEST_FRACTION, SEED)
         counts = len(split.train), len(split.validation)
-        yield (f"dataset: {data_dir} ({len(split.train)} training, "
+        yield (f"dataset: {data_dir.name} ({len(split.train)} training, "
                f"{len(split.validation)} validation, {len(split.test)} test images)")
     except COURSE_ERRORS as error:
         problems.append(f"the dataset: {error}")
     weights = None
     try:
         weights = assets.get_weights_path(progress=False)
-        yield f"weights: {weights} (verified)"
+        yield f"weights: {weights.name} (verified)"
     except COURSE_ERRORS as error:
         problems.append(f"the weights: {error}")
 
     free = measure_free_space(folder)
-    yield f"disk: {format_gigabytes(free)} free for {folder}"
+    yield (f"disk: {format_gigabytes(free)} free for "
+           f"{artifacts.describe_path(folder)}")
     if free < NEEDED_DISK_BYTES:
         problems.append(
             f"free {format_gigabytes(NEEDED_DISK_BYTES - free)} more on the disk "
-            f"of {folder} (or set TL_ARTIFACTS_DIR to a folder on a disk with room)")
+            f"of {artifacts.describe_path(folder)} (or set TL_ARTIFACTS_DIR to a "
+            "folder on a disk with room)")
     memory = pipeline.read_available_memory()
     yield (f"memory: {format_gigabytes(memory)} available" if memory else
            "memory: unknown")

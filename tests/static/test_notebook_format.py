@@ -34,10 +34,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 def test_there_are_paired_notebooks():
     assert [p.stem for p in NOTEBOOKS] == [
-        "01_data", "02_augmentation", "03_feature_extraction", "04_fine_tuning",
-        "05_evaluation", "06_going_faster", "07_your_own_data", "08_scaling_up",
-
-        "09_share_your_model",
+        "00_check", "01_data", "02_augmentation", "03_feature_extraction",
+        "04_fine_tuning", "05_evaluation", "06_going_faster", "07_your_own_data",
+        "08_scaling_up", "09_share_your_model",
     ]
 
 
