@@ -263,6 +263,31 @@ def time_callbacks(run, model, train_batches: int, val_batches: int,
             "on_epoch_end": detail}
 
 
+def build_03(work: Path) -> tuple:
+    """``(split, batch size, training and validation datasets, base, model)``:
+    03's pipeline (seeded, shuffled, prefetched) on the split saved in
+    ``work``, and 03's model (the frozen MobileNetV2 on the course's weights,
+    the course's head), not compiled; what ``epoch_breakdown`` and
+    ``tensorboard_cost`` time."""
+    import tensorflow as tf
+
+    from helpers import assets, model_parts, pipeline, splits
+
+    split = splits.load_split(work)
+    size, batch = tuple(split.image_size), 32
+    tf.keras.utils.set_random_seed(123)
+    train = pipeline.make_dataset(split.train, size, batch, shuffle=True,
+                                  seed=123).prefetch(tf.data.AUTOTUNE)
+    validation = pipeline.make_dataset(split.validation, size,
+                                       batch).prefetch(tf.data.AUTOTUNE)
+    base = tf.keras.applications.MobileNetV2(input_shape=size + (3,),
+                                             include_top=False,
+                                             weights=assets.prepare_weights())
+    base.trainable = False
+    model = model_parts.build_classifier(base, 1, dropout=0.2)
+    return split, batch, train, validation, base, model
+
+
 def epoch_breakdown(work: Path, verbose: int = 2) -> dict:
     """Where an epoch of the course's default path goes, for both stages: the
     input pipeline alone, the training step alone (batches held in memory),
@@ -273,15 +298,9 @@ def epoch_breakdown(work: Path, verbose: int = 2) -> dict:
     import numpy as np
     import tensorflow as tf
 
-    from helpers import assets, fast, model_parts, pipeline, splits, training
+    from helpers import fast, model_parts, training
 
-    split = splits.load_split(work)
-    size, batch = tuple(split.image_size), 32
-    tf.keras.utils.set_random_seed(123)
-    train = pipeline.make_dataset(split.train, size, batch, shuffle=True,
-                                  seed=123).prefetch(tf.data.AUTOTUNE)
-    validation = pipeline.make_dataset(split.validation, size,
-                                       batch).prefetch(tf.data.AUTOTUNE)
+    split, batch, train, validation, base, model = build_03(work)
     n_train, n_val = len(split.train), len(split.validation)
     train_batches, val_batches = -(-n_train // batch), -(-n_val // batch)
     one_pass(train)  # the files into the page cache, as in any epoch after the first
@@ -292,11 +311,6 @@ def epoch_breakdown(work: Path, verbose: int = 2) -> dict:
         (np.concatenate(images), np.concatenate(labels))).batch(batch)
     del images
 
-    base = tf.keras.applications.MobileNetV2(input_shape=size + (3,),
-                                             include_top=False,
-                                             weights=assets.prepare_weights())
-    base.trainable = False
-    model = model_parts.build_classifier(base, 1, dropout=0.2)
     out = {"images": {"train": n_train, "validation": n_val},
            "pipeline_note": "the input pipeline runs beside the training step "
                             "(parallel decoding, prefetch) on the same cores: "
@@ -357,22 +371,11 @@ def tensorboard_cost(work: Path, repeats: int = 7, verbose: int = 2) -> dict:
 
     import tensorflow as tf
 
-    from helpers import assets, model_parts, pipeline, splits, training
+    from helpers import model_parts, training
 
-    split = splits.load_split(work)
-    size, batch = tuple(split.image_size), 32
-    tf.keras.utils.set_random_seed(123)
-    train = pipeline.make_dataset(split.train, size, batch, shuffle=True,
-                                  seed=123).prefetch(tf.data.AUTOTUNE)
-    validation = pipeline.make_dataset(split.validation, size,
-                                       batch).prefetch(tf.data.AUTOTUNE)
+    split, batch, train, validation, _, model = build_03(work)
     train_batches = -(-len(split.train) // batch)
     val_batches = -(-len(split.validation) // batch)
-    base = tf.keras.applications.MobileNetV2(input_shape=size + (3,),
-                                             include_top=False,
-                                             weights=assets.prepare_weights())
-    base.trainable = False
-    model = model_parts.build_classifier(base, 1, dropout=0.2)
     model_parts.compile_for_logits(model, tf.keras.optimizers.Adam(1e-4))
     folder = work / "tensorboard_cost"
     print("tensorboard: two epochs of 03 ...", flush=True)
