@@ -396,3 +396,34 @@ def grad_cam(model, images, class_indices=None) -> np.ndarray:
     heatmap = tf.maximum(tf.einsum("bhwc,bc->bhw", features, weights), 0)
     top = tf.reduce_max(heatmap, axis=(1, 2), keepdims=True)
     return tf.math.divide_no_nan(heatmap, top).numpy()
+
+
+def summarize_spread(values) -> dict:
+    """Mean, sample standard deviation, lowest and highest of repeated
+    measurements (06's seed study); the deviation is 0.0 for one value."""
+    import statistics
+
+    values = [float(v) for v in values]
+    return {"mean": statistics.fmean(values),
+            "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "min": min(values), "max": max(values), "n": len(values)}
+
+
+def count_errors_by_threshold(labels, logits, thresholds) -> np.ndarray:
+    """For each logit threshold: ``[class 0 called 1, class 1 called 0]`` when
+    a logit above the threshold means class 1 (05). Shape ``(len(thresholds), 2)``."""
+    labels = np.asarray(labels).reshape(-1, 1)
+    above = np.asarray(logits).reshape(-1, 1) > np.asarray(thresholds).reshape(1, -1)
+    return np.stack([(above & (labels == 0)).sum(axis=0),
+                     (~above & (labels == 1)).sum(axis=0)], axis=1)
+
+
+def choose_threshold(labels, logits) -> float:
+    """The logit threshold with the fewest errors on ``labels``/``logits`` (05:
+    the validation images, never the test images). Candidates are 0 and the
+    midpoints between neighbouring logits; of equally good ones, the nearest to 0."""
+    values = np.unique(np.asarray(logits, dtype="float64"))
+    candidates = np.concatenate([[0.0], (values[:-1] + values[1:]) / 2])
+    errors = count_errors_by_threshold(labels, logits, candidates).sum(axis=1)
+    best = candidates[errors == errors.min()]
+    return float(best[np.argmin(np.abs(best))])

@@ -173,7 +173,8 @@ def train_quickly(parts: Classifier, train, validation, *, train_head: bool = Tr
                   fine_tune_epochs: int = 10, fine_tune_at: int = 100,
                   batch_size: int = 32, seed: int = 123,
                   learning_rate: float = 1e-4, verbose: int = 0, fit=None,
-                  compile=None, strategy=None, on_stage=None) -> dict:
+                  compile=None, strategy=None, on_stage=None, augmentation=None,
+                  passes: int = 1) -> dict:
     """06_going_faster's recipe as one function; returns what ``fit`` returned
     for each stage it trained, keyed ``feature_extraction`` and ``fine_tuning``.
 
@@ -192,7 +193,9 @@ def train_quickly(parts: Classifier, train, validation, *, train_head: bool = Tr
     (default: ``model_parts.compile_for_logits``); models and optimizers are
     made in ``strategy``'s scope where one is given. ``on_stage(stage, what fit
     returned)`` is called as each stage ends (the catch-up saves there: 03's
-    model before fine-tuning changes it).
+    model before fine-tuning changes it). With ``augmentation`` and ``passes``,
+    the training images are cached ``passes`` times, augmented (06's
+    ``AUGMENTED_PASSES``; ``scripts/dog_lean.py``).
     """
     import tensorflow as tf
 
@@ -211,7 +214,7 @@ def train_quickly(parts: Classifier, train, validation, *, train_head: bool = Tr
     else:
         acts, features = [], base(parts.rescale(images), training=False)
     cacher = tf.keras.Model(images, [*acts, parts.gap(features)])
-    cached = {"train": extract_outputs(cacher, train),
+    cached = {"train": extract_outputs(cacher, train, augmentation, passes),
               "validation": extract_outputs(cacher, validation)}
 
     def data(part, index, shuffle=False):
@@ -254,3 +257,46 @@ def train_quickly(parts: Classifier, train, validation, *, train_head: bool = Tr
             parts.model.optimizer.build(parts.model.trainable_variables)
     on_stage("fine_tuning", out["fine_tuning"])
     return out
+
+
+def range_test(model, optimizer, loss, dataset, rates,
+               stop_factor: float = 4.0) -> list:
+    """The learning-rate range test (06): one step of ``optimizer`` per rate in
+    ``rates`` (rising), on ``dataset``'s batches (repeated as needed), the rate
+    set before each step; returns the loss of each step's batch before the step.
+    Stops early once the loss exceeds ``stop_factor`` times the lowest so far.
+
+    Written by hand because Keras reports, after each batch, the mean loss of the
+    epoch so far, not the batch's own (``tests/unit/test_fast.py`` shows it), and
+    the test reads the loss at each rate.
+    """
+    import tensorflow as tf
+
+    @tf.function(reduce_retracing=True)
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            value = loss(y, model(x, training=True))
+        grads = tape.gradient(value, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return value
+
+    optimizer.build(model.trainable_variables)
+    losses, batches = [], iter(dataset.repeat())
+    for rate in rates:
+        optimizer.learning_rate.assign(float(rate))
+        x, y = next(batches)
+        losses.append(float(step(x, tf.cast(tf.reshape(y, (-1, 1)), tf.float32))))
+        if losses[-1] > stop_factor * min(losses):
+            break
+    return losses
+
+
+def suggest_learning_rate(rates, losses, smoothing: float = 0.9) -> float:
+    """A rate from a range test: a tenth of the rate where the smoothed loss is
+    lowest (fastai's rule of thumb: the loss still falls fast there, well before
+    it blows up). The smoothing is an exponential moving average, bias-corrected."""
+    smoothed, average = [], 0.0
+    for i, value in enumerate(losses, 1):
+        average = smoothing * average + (1 - smoothing) * value
+        smoothed.append(average / (1 - smoothing**i))
+    return float(rates[int(np.argmin(smoothed))]) / 10

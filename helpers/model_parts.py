@@ -105,3 +105,34 @@ def compile_for_logits(model, optimizer) -> None:
         loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")
     model.compile(optimizer=optimizer, loss=loss, metrics=[accuracy])
+
+
+def reset_weights(layer) -> None:
+    """Draw ``layer``'s kernel and bias afresh from its initializers, as when it
+    was built (06's seed study: a new head for each seed)."""
+    for name in ("kernel", "bias"):
+        variable = getattr(layer, name, None)
+        if variable is not None:
+            initializer = getattr(layer, f"{name}_initializer")
+            variable.assign(initializer(variable.shape, variable.dtype))
+
+
+def get_moving_statistics(layers) -> list:
+    """``(moving mean, moving variance)`` of each BatchNormalization layer among
+    ``layers`` (06)."""
+    import tensorflow as tf
+
+    return [(layer.moving_mean.numpy(), layer.moving_variance.numpy())
+            for layer in layers
+            if isinstance(layer, tf.keras.layers.BatchNormalization)]
+
+
+def measure_drift(before, after) -> float:
+    """How far the moving means moved between two ``get_moving_statistics``:
+    the mean over all channels of the change, in standard deviations as they
+    were before (0.1: a tenth of one) (06)."""
+    import numpy as np
+
+    changes = [np.abs(mean_after - mean) / np.sqrt(variance)
+               for (mean, variance), (mean_after, _) in zip(before, after)]
+    return float(np.concatenate(changes).mean())

@@ -93,3 +93,58 @@ def show_heatmaps(images, heatmaps, titles=None, ncols: int = 3, alpha: float = 
             ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def plot_range_test(rates, losses, marks: dict | None = None):
+    """A learning-rate range test: the loss of each step against its rate, on a
+    log scale, with a dashed line at each rate in ``marks`` (label: rate) (06)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(rates[:len(losses)], losses)
+    for i, (label, rate) in enumerate((marks or {}).items()):
+        ax.axvline(rate, linestyle="--", color=f"C{i + 1}", label=f"{label}: {rate:g}")
+    ax.set_xscale("log")
+    ax.set_ylim(0, min(max(losses), 3 * losses[0]) * 1.05)
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("training loss (one batch)")
+    if marks:
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_threshold_errors(thresholds, errors, class_names, marks: dict | None = None):
+    """The errors of each kind against the logit threshold
+    (``evaluation.count_errors_by_threshold``), a dashed line at each threshold
+    in ``marks`` (label: threshold) (05)."""
+    import matplotlib.pyplot as plt
+
+    errors = np.asarray(errors)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(thresholds, errors[:, 0], label=f"{class_names[0]} called {class_names[1]}")
+    ax.plot(thresholds, errors[:, 1], label=f"{class_names[1]} called {class_names[0]}")
+    ax.plot(thresholds, errors.sum(axis=1), color="black", label="all errors")
+    for i, (label, value) in enumerate((marks or {}).items()):
+        ax.axvline(value, linestyle="--", color=f"C{i + 2}",
+                   label=f"{label}: {value:.2f}")
+    ax.set_xlabel("threshold on the logit (0: a probability of 0.5)")
+    ax.set_ylabel("images")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(curves: dict, ylabel: str):
+    """One line per entry of ``curves`` (label: ``(epochs, values)``), epochs
+    numbered from 1 (``scripts/from_scratch.py``: three ways of training)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for label, (epochs, values) in curves.items():
+        ax.plot(list(epochs), values, marker="o", markersize=3, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig

@@ -298,3 +298,30 @@ def test_upload_errors_are_shown_under_the_picker(tiny_model, tmp_path, capsys,
     else:
         assert str(folder) in out and "OWN_IMAGES" in out
     assert not list(tmp_path.rglob("*.partial*"))
+
+
+def test_summarize_spread_gives_mean_sample_deviation_and_range():
+    spread = evaluation.summarize_spread([0.96, 0.98, 0.97])
+    assert spread["mean"] == pytest.approx(0.97)
+    assert spread["std"] == pytest.approx(0.01)
+    assert (spread["min"], spread["max"], spread["n"]) == (0.96, 0.98, 3)
+    assert evaluation.summarize_spread([0.5])["std"] == 0.0
+
+
+def test_errors_by_threshold_count_each_kind():
+    labels = [0, 0, 0, 1, 1]
+    logits = [-2.0, 0.5, 1.5, -0.5, 3.0]
+    errors = evaluation.count_errors_by_threshold(labels, logits, [-3.0, 0.0, 1.0, 4.0])
+    # columns: class 0 called 1, class 1 called 0
+    assert errors.tolist() == [[3, 0], [2, 1], [1, 1], [0, 2]]
+
+
+def test_the_threshold_chosen_leaves_the_fewest_errors_nearest_to_zero():
+    # a model leaning to class 1: two class-0 logits sit just above 0
+    labels = [0, 0, 0, 0, 1, 1, 1, 1]
+    logits = [-3.0, -1.0, 0.2, 0.4, 0.9, 2.0, 2.5, 3.0]
+    chosen = evaluation.choose_threshold(labels, logits)
+    assert chosen == pytest.approx(0.65)  # between 0.4 and 0.9
+    assert evaluation.count_errors_by_threshold(labels, logits, [chosen]).sum() == 0
+    # no lean: 0 is as good as anything, and is kept
+    assert evaluation.choose_threshold([0, 1], [-1.0, 1.0]) == 0.0
