@@ -282,10 +282,12 @@ model.compile(
 )
 
 # %% [markdown]
-# The whole model: the base appears as one layer.
+# The whole model: the base appears as one layer. `show_trainable=True` adds a
+# column saying which layers train: the base does not (N), the `Dense` head does
+# (Y); layers without weights (pooling, dropout) show a dash.
 
 # %%
-model.summary()
+model.summary(show_trainable=True)
 
 # %% [markdown]
 # Only the head trains: a 1280x1 kernel and a bias, 1,281 parameters in two
@@ -470,8 +472,8 @@ catchup.keep(ARTIFACTS_DIR, "feature_extraction", use_drive=USE_DRIVE)
 # 0.9653 in epochs 8 to 10. Expect it to creep up a little further and level off:
 # only 1,281 weights learn, from features that do not change, so the head soon
 # takes what these features can tell; with so little to fit it is also slow to
-# overfit. Ten more epochs cost about 5.6 more minutes on a 2-core CPU (about 33 s
-# each in the stored run, made while other work shared the two cores).
+# overfit. Ten more epochs cost about 3.9 more minutes on a 2-core CPU (about 23 s
+# each in the stored run).
 #
 # In 04 nothing breaks: 04 reads the number of epochs from the results 03 saved
 # (it prints "feature extraction ran 20 epochs"), numbers fine-tuning 21 to 30,
