@@ -261,12 +261,23 @@ model.compile(
     metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
 )
 
-# %% [markdown] translates="5489ac9fb0fb"
+# %% [markdown] translates="be0698f878e8"
 # मॉडल फिर से: ट्रेनेबल (trainable) और नॉन-ट्रेनेबल (non-trainable) पैरामीटर की
-# गिनती बदल गई है।
+# गिनती बदल गई है, और बेस अब आंशिक रूप से ट्रेन होता है (उसके Trainable कॉलम में
+# Y है)।
 
 # %%
-model.summary()
+model.summary(show_trainable=True)
+
+# %% [markdown] translates="901bbe3cb967"
+# बेस के अंदर, `FINE_TUNE_AT` वाले कट के आस-पास: इंडेक्स 100 से आगे वेट वाली हर लेयर
+# ट्रेन होती है (Y), सिवाय उन BatchNormalization लेयरों के जिन्हें ऊपर फ़्रीज़ किया
+# गया (N); कट के नीचे कुछ भी ट्रेन नहीं होता (N)। जिन लेयरों में वेट नहीं हैं, वहाँ
+# डैश दिखता है।
+
+# %%
+first, last = base_model.layers[FINE_TUNE_AT - 3], base_model.layers[FINE_TUNE_AT + 4]
+base_model.summary(show_trainable=True, layer_range=[first.name, last.name])
 
 # %% [markdown] translates="04ea10d834f1"
 # ## ट्रेनिंग जारी रखना
@@ -438,7 +449,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 #
 # </details>
 
-# %% [markdown] translates="bf5c9e419913"
+# %% [markdown] translates="78549e99129c"
 # ### अभ्यास 2 (अंदाज़ा लगाएँ): दस गुना बड़ी लर्निंग रेट
 # *कम लर्निंग रेट से दोबारा कंपाइल करना* वाले हिस्से के सेल में
 # `BASE_LEARNING_RATE` का दसवाँ हिस्सा नहीं, पूरा `BASE_LEARNING_RATE` इस्तेमाल
@@ -460,8 +471,8 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 # ट्यूटोरियल की चेतावनी है: बड़ी लर्निंग रेट के साथ "the model could overfit very
 # quickly"। (सेव किए गए रन में सिर्फ़ छोटी रेट इस्तेमाल हुई।) कोड 03 के मॉडल की एक नई
 # कॉपी पर हर रेट से एक एपॉक ट्रेन करता है और दोनों नतीजे प्रिंट करता है। इस नोटबुक के
-# सेव किए गए रन में 2-कोर CPU पर फ़ाइन-ट्यूनिंग का हर एपॉक औसतन 38.7 सेकंड ले रहा था
-# (30.5 से 49.4 सेकंड तक), इसलिए दोनों एपॉक मिलाकर लगभग डेढ़ मिनट लगता है।
+# सेव किए गए रन में 2-कोर CPU पर फ़ाइन-ट्यूनिंग का हर एपॉक औसतन 36.8 सेकंड ले रहा था
+# (24.9 से 46.4 सेकंड तक), इसलिए दोनों एपॉक मिलाकर सवा मिनट से ज़्यादा लगता है।
 #
 # ```python
 # def unfrozen_copy(fine_tune_at):

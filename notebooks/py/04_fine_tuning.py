@@ -242,10 +242,20 @@ model.compile(
 )
 
 # %% [markdown]
-# The model again: trainable and non-trainable parameters have moved.
+# The model again: trainable and non-trainable parameters have moved, and the base
+# now trains in part (its Trainable column says Y).
 
 # %%
-model.summary()
+model.summary(show_trainable=True)
+
+# %% [markdown]
+# Inside the base, around the cut at `FINE_TUNE_AT`: from index 100 on, every
+# layer with weights trains (Y) except the BatchNormalization layers frozen above
+# (N); below the cut nothing trains (N). Layers without weights show a dash.
+
+# %%
+first, last = base_model.layers[FINE_TUNE_AT - 3], base_model.layers[FINE_TUNE_AT + 4]
+base_model.summary(show_trainable=True, layer_range=[first.name, last.name])
 
 # %% [markdown]
 # ## Continue training
@@ -427,8 +437,7 @@ catchup.keep(ARTIFACTS_DIR, "fine_tuning", use_drive=USE_DRIVE)
 # This is the tutorial's warning: with a large learning rate "the model could
 # overfit very quickly". (The stored run used only the small rate.) The code trains
 # one epoch on a fresh copy of 03's model with each rate and prints both; each
-# epoch takes about 39 s on a CPU (the stored run's, made while other work shared
-# the two cores).
+# epoch takes about 39 s on a CPU (in the stored run).
 #
 # ```python
 # def unfrozen_copy(fine_tune_at):
