@@ -227,6 +227,68 @@ plt.show()
 print(evaluation.format_metrics(evaluation.per_class_metrics(full_matrix, class_names)))
 
 # %% [markdown]
+# ## The lean to "dog", and a threshold chosen on validation
+# The errors are not symmetric. In the stored run, the whole validation folder
+# had 26 cats called dogs and 6 dogs called cats; the 808 validation images alone,
+# 17 and 3. Why? 06 trains the same layers with the same optimizers, learning
+# rates, epochs, BatchNormalization freeze and threshold; only augmentation
+# differs (06 caches the images as they are, 04 flips and rotates them anew in
+# every epoch). Over five seeds, 06's model called 41 cats dogs and 36 dogs cats:
+# no lean. So the lean comes with augmentation, and `scripts/dog_lean.py` checks
+# it directly on 06's quick path, with and without augmented copies. With three
+# augmented copies of each image, the quick path called 11 cats dogs and 7 dogs
+# cats, against 8 and 8 without, for the same seed (one run each,
+# `results/dog_lean.json`): augmentation shifts the errors a little towards "dog",
+# not as far as 04's 17 and 3. So augmentation explains part of the lean at most.
+# The rest is not measured here: 04 augments anew in every epoch of both stages,
+# and was run once, so this one model may lean more than its recipe does (a seed
+# study of 03 and 04 would take about 40 minutes on a CPU). What can be done
+# without knowing the cause is below.
+#
+# A logit of 0 (a probability of 0.5) is only a convention: nothing in training
+# makes it the threshold with the fewest errors. We may move it, but the choice
+# is a setting like the learning rate, so it is made on the **validation** images
+# and then measured **once** on the test images. Choosing it on the test images
+# would make the test accuracy optimistic, as the validation accuracy is.
+
+# %%
+thresholds = np.linspace(-4, 4, 161)
+errors = evaluation.count_errors_by_threshold(val_labels, val_logits, thresholds)
+chosen = evaluation.choose_threshold(val_labels, val_logits)
+fig = plots.plot_threshold_errors(
+    thresholds, errors, class_names, {"0, the default": 0.0, "chosen": chosen}
+)
+plt.title("Validation images (the test images are not looked at)")
+plt.show()
+cat, dog = class_names
+print(f"threshold  images      accuracy  {cat} called {dog}  {dog} called {cat}")
+for threshold in (0.0, chosen):
+    for part, part_labels, part_logits in (
+        ("validation", val_labels, val_logits), ("test", labels, logits)
+    ):
+        (cats_wrong, dogs_wrong), = evaluation.count_errors_by_threshold(
+            part_labels, part_logits, [threshold]
+        )
+        accuracy = 1 - (cats_wrong + dogs_wrong) / len(part_labels)
+        print(f"{threshold:>+9.2f}  {part:<10}  {accuracy:.4f}  {cats_wrong:>15}  "
+              f"{dogs_wrong:>15}")
+print(f"chosen on validation: a logit of {chosen:+.2f}, "
+      f"a probability of {float(evaluation.sigmoid(chosen)):.2f}")
+
+# %% [markdown]
+# In the stored run, the threshold chosen on the validation images was a logit of
+# +1.05, a probability of 0.74 of "dog". On the validation images it left 9 cats
+# called dogs and 5 dogs called cats instead of 17 and 3 (accuracy 0.9752 ->
+# 0.9827, optimistic: the threshold was chosen there). On the test images,
+# measured once: 7 and 5 instead of 9 and 3, the same accuracy, 0.9375. The new
+# threshold balanced the two kinds of error but did not make the model more
+# accurate on new images; on 192 images a difference of two images either way is
+# within the noise (06 measures it: the seeds alone move test accuracy by up to
+# 3 images). Choose a threshold by what each error costs you (if calling a cat a
+# dog costs more, move it up), on validation data, and never tune it on the test
+# images.
+
+# %% [markdown]
 # ## The mistakes, most confident first
 # Each title: true class, predicted class, and the model's confidence in its
 # (wrong) prediction. Look for patterns: several animals, odd crops, drawings.
