@@ -38,8 +38,9 @@ def setup_notebook() -> None:
 
 #: Seconds the training cells of each notebook took on our 2-core CPU without a
 #: GPU (``make benchmark``: results/benchmark.json of 2026-11-29, training seconds
-#: of 03, 04 and the fast path of 06).
-CPU_TRAINING_SECONDS = {"03": 220, "04": 263, "06": 121}
+#: of 03 and 04; 06: the whole notebook, its fast path (157 s) and the experiments
+#: after it (five seeds), ``make reproduce`` of 2026-12-03).
+CPU_TRAINING_SECONDS = {"03": 220, "04": 263, "06": 821}
 
 
 def describe_runtime(notebook: str | None = None) -> str:

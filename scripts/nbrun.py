@@ -68,7 +68,8 @@ PYTHON_FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$",
 #: The smoke configuration: tiny, quiet, every notebook end to end.
 SMOKE = {"INITIAL_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "VERBOSE": 2,
          "SHOW_PROGRESS": False, "TIMING_STEPS": 1,  # TIMING_STEPS: 08's timings
-         "REPEATS": 1}  # 00's timed steps
+         "REPEATS": 1,  # 00's timed steps
+         "NOISE_SEEDS": 2}  # 06's seed study
 #: Headless real runs: one line per epoch instead of a progress bar.
 HEADLESS = {"VERBOSE": 2, "SHOW_PROGRESS": False}
 #: The tag of the course's switches cell, which follows the ``parameters`` cell.

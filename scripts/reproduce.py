@@ -105,6 +105,19 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
             "train_seconds": round(fast["train_seconds"], 1),
             "peak_memory_mib": _round(fast["peak_memory_mib"]),
         }
+        if fast.get("noise"):  # 06's experiments (older results have none)
+            results["fast_path"]["seed_study"] = {
+                "seeds": [run["seed"] for run in fast["noise"]],
+                **{f"{part}_accuracy": {k: round(v, 4) for k, v in spread.items()}
+                   for part, spread in fast["noise_spread"].items()},
+                "validation_confusion_matrices": [
+                    run["validation_confusion_matrix"] for run in fast["noise"]]}
+            results["fast_path"]["batch_norm_two_epochs"] = {
+                name: {"val_accuracy": run["val_accuracy"],
+                       "moving_mean_drift_in_std": round(run["moving_mean_drift"], 4)}
+                for name, run in fast["batch_norm_runs"].items()}
+            results["fast_path"]["range_test_suggested_rate"] = fast[
+                "suggested_learning_rate"]
     return results
 
 
