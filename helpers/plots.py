@@ -137,14 +137,16 @@ def plot_threshold_errors(thresholds, errors, class_names, marks: dict | None = 
 
 def plot_curves(curves: dict, ylabel: str):
     """One line per entry of ``curves`` (label: ``(epochs, values)``), epochs
-    numbered from 1 (``scripts/from_scratch.py``: three ways of training)."""
+    numbered from 1, dashed where the label says ``training``
+    (``scripts/from_scratch.py``: three ways of training)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 5.5))
     for label, (epochs, values) in curves.items():
-        ax.plot(list(epochs), values, marker="o", markersize=3, label=label)
+        style = "--" if "training" in label else "-"  # a training curve: dashed
+        ax.plot(list(epochs), values, style, marker="o", markersize=3, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
     return fig

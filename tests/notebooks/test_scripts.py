@@ -48,6 +48,12 @@ def test_reproduce_collects_what_the_smoke_run_saved(tmp_path, smoke_work):
     assert set(r["export"]) == {"Keras (.keras)", "TFLite float32",
                                 "TFLite dynamic-range"}
     assert {"val_accuracy", "test_accuracy", "stage_seconds"} <= set(r["fast_path"])
+    seeds = r["fast_path"]["seed_study"]  # 06's experiments, NOISE_SEEDS = 2
+    assert seeds["seeds"] == [123, 124] and seeds["test_accuracy"]["n"] == 2
+    assert len(seeds["validation_confusion_matrices"]) == 2
+    unfrozen = r["fast_path"]["batch_norm_two_epochs"]
+    assert unfrozen["frozen"]["moving_mean_drift_in_std"] == 0
+    assert unfrozen["not frozen"]["moving_mean_drift_in_std"] > 0
     assert r["environment"]["dataset_counts"] == {
         "train/cats": 40, "train/dogs": 40, "validation/cats": 40,
         "validation/dogs": 40}
@@ -103,3 +109,52 @@ def test_benchmark_compares_the_smoke_runs_default_and_fast_paths(tmp_path,
     assert b["pipeline_images_per_second"]["images"] == 80
     assert b["catch_up_03_04"] is None
     assert "fast / default training time" in out
+
+
+def test_from_scratch_trains_the_network_with_random_weights_beside_03_and_04(
+        tmp_path, smoke_work):
+    """scripts/from_scratch.py (the baseline in results/from_scratch.json): one
+    epoch on the smoke run's split, every layer trained, with 03's and 04's
+    curves read from what they saved, and the plot of the three."""
+    env = {**os.environ, "TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
+           "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs"),
+           "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
+           "KERAS_HOME": str(tmp_path / "keras")}
+    out = run("from_scratch.py", ["--epochs", "1", "--output",
+                                  str(tmp_path / "s.json")], env)
+    r = json.loads((tmp_path / "s.json").read_text())
+    assert r["command"] == "python scripts/from_scratch.py --epochs 1"
+    scratch = r["from_scratch"]
+    assert len(scratch["history"]["val_accuracy"]) == len(
+        scratch["history"]["seconds"]) == 1
+    assert scratch["trainable_parameters"] > 2_200_000  # all of MobileNetV2 trains
+    assert 0 <= scratch["test_accuracy"] <= 1
+    saved = json.loads((smoke_work / "artifacts" / "fine_tuning_results.json")
+                       .read_text())
+    assert r["transfer"]["fine_tuning_val_accuracy"] == saved["history"][
+        "val_accuracy"]
+    assert (tmp_path / "s.png").stat().st_size > 10_000
+    assert "from scratch (random weights)" in out and "then fine-tuning (04)" in out
+    (tmp_path / "s.png").unlink()  # --replot draws it again from the JSON alone
+    run("from_scratch.py", ["--replot", "--output", str(tmp_path / "s.json")], env)
+    assert (tmp_path / "s.png").stat().st_size > 10_000
+
+
+def test_dog_lean_counts_both_errors_with_and_without_augmentation(tmp_path,
+                                                                  smoke_work):
+    """scripts/dog_lean.py (results/dog_lean.json): the quick path once as 06
+    runs it and once on two augmented copies of each image, one epoch per stage
+    on the smoke run's split, beside 04's saved model."""
+    env = {**os.environ, "TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
+           "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs"),
+           "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
+           "KERAS_HOME": str(tmp_path / "keras")}
+    out = run("dog_lean.py", ["--passes", "2", "--epochs", "1", "1", "--output",
+                              str(tmp_path / "lean.json")], env)
+    r = json.loads((tmp_path / "lean.json").read_text())
+    assert [run["augmented_passes"] for run in r["runs"]] == [1, 2]
+    for counted in (*r["runs"], r["fine_tuning_04"]):
+        assert counted["images"] == r["validation_images"]
+        assert 0 <= counted["class_0_called_1"] + counted["class_1_called_0"] <= (
+            counted["images"])
+    assert "quick path, seed 123, 2 augmented copies" in out

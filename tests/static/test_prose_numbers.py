@@ -285,10 +285,10 @@ CLAIMS = [
             lambda s: (s.printed("validation accuracy after fast fine-tuning:"),
                        finetuned_validation(s)))
       for ed, pattern in (
-        ("hi", r"सेव किया गया रन बिना ऑगमेंटेशन के ([\d.]+) तक पहुँचा, और 04 ऑगमेंटेशन "
-               r"के साथ ([\d.]+) तक"),
-        ("en", r"the stored run reached ([\d.]+) without augmentation, 04 ([\d.]+) "
-               r"with it"))),
+        ("hi", r"सेव किया गया रन बिना ऑगमेंटेशन के ([\d.]+) तक पहुँचा \(पाँच सीड: "
+               r"[\d.]+ से [\d.]+, ऊपर\), और 04 ऑगमेंटेशन के साथ ([\d.]+) तक"),
+        ("en", r"the stored run reached ([\d.]+) without augmentation \(five seeds: "
+               r"[\d.]+ to [\d.]+, above\), 04 ([\d.]+) with it"))),
     *(Claim("06_going_faster", ed, pattern,
             lambda s: (s.printed("accuracy after fast feature extraction:"),))
       for ed, pattern in (
@@ -397,6 +397,239 @@ CLAIMS += [
 ]
 
 
+def batch_norm_06(s):
+    """06's two fine-tuning epochs with and without the BatchNormalization freeze:
+    validation accuracy after the first epoch frozen and not, the head's accuracy
+    before, training accuracy after the first unfrozen epoch, the drift."""
+    def run(name):
+        found = re.search(rf"BatchNormalization {name}\s*: training accuracy "
+                          r"([\d.]+) [\d.]+, validation ([\d.]+) [\d.]+; moving "
+                          r"means moved ([\d.]+)", s.text)
+        assert found, f"no stored run with BatchNormalization {name}"
+        return [float(v) for v in found.groups()]
+
+    frozen, loose = run("frozen"), run("not frozen")
+    return (frozen[1], loose[1], s.printed("accuracy after fast feature extraction:"),
+            loose[0], loose[2])
+
+
+def head_rates_06(s):
+    """The range test's steps and suggested rate, then a head's validation
+    accuracy after 1 and 10 epochs at that rate, and at the tutorial's."""
+    steps = s.find(r"(\d+) steps; suggested rate")
+    suggested = s.find(r"suggested rate ([\de.+-]+)")
+    curves = {}
+    for rate in (f"{suggested:.0e}", "1e-04"):
+        found = re.search(rf"Adam at {rate}: validation accuracy after each epoch "
+                          r"([\d. ]+)", s.text)
+        assert found, f"no stored head run at {rate}"
+        curves[rate] = [float(v) for v in found.group(1).split()]
+    ours, theirs = curves[f"{suggested:.0e}"], curves["1e-04"]
+    return steps, suggested, ours[0], ours[9], theirs[0], theirs[9]
+
+
+def seeds_06(s):
+    """The seed study's spread: validation, then test (mean, deviation, range)."""
+    values = []
+    for part in ("validation", "test"):
+        found = re.search(rf"{part}\s+mean ([\d.]+), standard deviation ([\d.]+), "
+                          r"lowest ([\d.]+), highest ([\d.]+)", s.text)
+        assert found, f"no stored spread of {part} accuracy"
+        values += [float(v) for v in found.groups()]
+    return tuple(values)
+
+
+def seeds_compared_06(s):
+    """What the prose concludes from the spread, in points: 04 below the seeds'
+    mean validation accuracy; test below validation; the range of test accuracy
+    over the seeds, in points and in test images (as 01 printed their number)."""
+    val_mean, _, _, _, test_mean, _, test_low, test_high = seeds_06(s)
+    images = stored(s.edition, "01_data").find(r"'test': (\d+)")
+    return (s.printed("validation accuracy after fast fine-tuning:"),
+            finetuned_validation(s), 100 * (val_mean - finetuned_validation(s)),
+            100 * (val_mean - test_mean), 100 * (test_high - test_low),
+            round((test_high - test_low) * images))
+
+
+CLAIMS += [
+    # 06: the three experiments on the cache
+    *(Claim("06_going_faster", ed, pattern, batch_norm_06) for ed, pattern in (
+        ("hi", r"फ़्रीज़ के साथ वैलिडेशन सटीकता पहले एपॉक में ([\d.]+) तक चढ़ी। उसके "
+               r"बिना वह ([\d.]+) पर ही रही, जहाँ अकेले हेड ने उसे छोड़ा था "
+               r"\(([\d.]+)\), और ट्रेनिंग सटीकता \*गिरकर\* ([\d.]+) पर आ गई:"
+               r".*?मूविंग मीन मुश्किल से हिले \(([\d.]+) मानक विचलन"),
+        ("en", r"with the freeze, validation accuracy rose to ([\d.]+) in the first "
+               r"epoch. Without it, it stayed at ([\d.]+), where the head alone had "
+               r"left it \(([\d.]+)\), and training accuracy \*fell\* to ([\d.]+):"
+               r".*?The moving means hardly moved \(([\d.]+) standard deviations"))),
+    *(Claim("06_going_faster", ed, pattern, head_rates_06) for ed, pattern in (
+        ("hi", r"टेस्ट (\d+) स्टेप के बाद रुक गया, जब लॉस बेक़ाबू होकर बढ़ा, और उसने "
+               r"([\de.+-]+) सुझाया, ट्यूटोरियल के रेट का चार गुना। उस रेट पर हेड एक "
+               r"एपॉक के बाद ([\d.]+) और दस के बाद ([\d.]+) तक पहुँचा, जबकि ट्यूटोरियल "
+               r"के रेट 0\.0001 पर ([\d.]+) और ([\d.]+) तक"),
+        ("en", r"the test stopped after (\d+) steps, when the loss blew up, and "
+               r"suggested ([\de.+-]+), four times the tutorial's rate. At that rate "
+               r"the head reached ([\d.]+) after one epoch and ([\d.]+) after ten, "
+               r"against ([\d.]+) and ([\d.]+) at the tutorial's"))),
+    *(Claim("06_going_faster", ed, pattern, seeds_06) for ed, pattern in (
+        ("hi", r"वैलिडेशन सटीकता औसतन ([\d.]+), मानक विचलन ([\d.]+) के साथ "
+               r"\(([\d.]+) से ([\d.]+) तक\); टेस्ट सटीकता ([\d.]+), मानक विचलन "
+               r"([\d.]+) \(([\d.]+) से ([\d.]+) तक\)"),
+        ("en", r"validation accuracy ([\d.]+) on average, with a standard deviation "
+               r"of ([\d.]+) \(from ([\d.]+) to ([\d.]+)\); test accuracy ([\d.]+), "
+               r"standard deviation ([\d.]+) \(from ([\d.]+) to ([\d.]+)\)"))),
+    *(Claim("06_going_faster", ed, pattern, seeds_compared_06) for ed, pattern in (
+        ("hi", r"\*\*यह नोटबुक \(([\d.]+)\) और 04 \(([\d.]+)\), वैलिडेशन।\*\* 04 की "
+               r"संख्या इन पाँच सीड में सबसे कम वाली से भी नीचे है, उनके औसत से "
+               r"([\d.]+) प्रतिशत अंक नीचे.*?टेस्ट सटीकता औसतन वैलिडेशन सटीकता से "
+               r"([\d.]+) प्रतिशत अंक नीचे.*?अकेले सीड टेस्ट सटीकता को ([\d.]+) "
+               r"प्रतिशत अंक \((\d+) इमेज\) तक"),
+        ("en", r"\*\*This notebook \(([\d.]+)\) and 04 \(([\d.]+)\), validation."
+               r"\*\* 04's number lies below the lowest of these five seeds, ([\d.]+) "
+               r"points below their mean.*?Test accuracy sits ([\d.]+) points below "
+               r"validation accuracy on average.*?The seeds alone move test accuracy "
+               r"by up to ([\d.]+) points \((\d+) images\)"))),
+    *(Claim("06_going_faster", ed, pattern,
+            lambda s: (s.find(r"cats called dogs: (\d+)"),
+                       s.find(r"dogs called cats: (\d+)")))
+      for ed, pattern in (
+        ("hi", r"सेव किए गए रन में: पाँच सीड में मिलाकर (\d+) बिल्लियों को कुत्ता कहा "
+               r"गया और (\d+) कुत्तों को बिल्ली"),
+        ("en", r"In the stored run: (\d+) cats called dogs and (\d+) dogs called cats "
+               r"over the five seeds"))),
+    *(Claim("06_going_faster", ed, pattern,
+            lambda s: seeds_06(s)[2:4]) for ed, pattern in (
+        ("hi", r"बिना ऑगमेंटेशन के [\d.]+ तक पहुँचा \(पाँच सीड: ([\d.]+) से ([\d.]+), "
+               r"ऊपर\)"),
+        ("en", r"without augmentation \(five seeds: ([\d.]+) to ([\d.]+), above\)"))),
+]
+
+
+def thresholds_05(s) -> dict:
+    """05's table of the default and the chosen threshold: ``{(part, row):
+    (threshold, accuracy, cats called dogs, dogs called cats)}``, row 0 the
+    default, 1 the chosen."""
+    rows = re.findall(r"^\s*([+-][\d.]+)\s+(validation|test)\s+([\d.]+)\s+(\d+)"
+                      r"\s+(\d+)\s*$", s.text, re.M)
+    assert len(rows) == 4, "05's threshold table is not in the stored outputs"
+    return {(part, i // 2): (float(t), float(a), int(c), int(d))
+            for i, (t, part, a, c, d) in enumerate(rows)}
+
+
+def lean_05(s):
+    """The whole validation folder's errors of each kind (from its per-class
+    recall and support), the validation images and their errors at 0, and 06's
+    errors over its seeds (the same edition's run)."""
+    whole = s.text.split("class      precision")[2]
+    rows = {m[0]: (float(m[2]), int(m[4])) for m in re.findall(
+        r"^(\w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s*$", whole, re.M)}
+    (recall_0, n_0), (recall_1, n_1) = rows["cats"], rows["dogs"]
+    at_zero = thresholds_05(s)[("validation", 0)]
+    six = stored(s.edition, "06_going_faster")
+    return (round((1 - recall_0) * n_0), round((1 - recall_1) * n_1),
+            stored(s.edition, "01_data").find(r"'validation': (\d+)"),
+            at_zero[2], at_zero[3], six.find(r"cats called dogs: (\d+)"),
+            six.find(r"dogs called cats: (\d+)"))
+
+
+def threshold_05(s):
+    """The chosen threshold (logit, probability), its errors on validation
+    against the default's, the validation accuracies, then the test's errors,
+    the test accuracy, and 06's seeds' range of test accuracy in test images."""
+    t = thresholds_05(s)
+    six = stored(s.edition, "06_going_faster")
+    return (t[("validation", 1)][0], s.find(r"a probability of ([\d.]+)"),
+            *t[("validation", 1)][2:], *t[("validation", 0)][2:],
+            t[("validation", 0)][1], t[("validation", 1)][1],
+            *t[("test", 1)][2:], *t[("test", 0)][2:], t[("test", 1)][1],
+            seeds_compared_06(six)[-1])
+
+
+def dog_lean_05(s):
+    """scripts/dog_lean.py's counts (results/dog_lean.json): cats called dogs
+    and dogs called cats with augmented copies, without, and 04's model."""
+    r = json.loads((ROOT / "results" / "dog_lean.json").read_text())
+    plain, augmented = r["runs"][:2]
+    counts = [(run["class_0_called_1"], run["class_1_called_0"])
+              for run in (augmented, plain, r["fine_tuning_04"])]
+    assert r["passes"] == 3 and plain["augmented_passes"] == 1
+    return tuple(n for pair in counts for n in pair)
+
+
+CLAIMS += [
+    # 05: the lean to "dog" and the threshold chosen on validation
+    *(Claim("05_evaluation", ed, pattern, dog_lean_05) for ed, pattern in (
+        ("hi", r"तेज़ रास्ते ने (\d+) बिल्लियों को कुत्ता कहा और (\d+) कुत्तों को "
+               r"बिल्ली, जबकि उनके बिना (\d+) और (\d+), उसी सीड के लिए.*?पर 04 के "
+               r"(\d+) और (\d+) जितना नहीं"),
+        ("en", r"the quick path called (\d+) cats dogs and (\d+) dogs cats, against "
+               r"(\d+) and (\d+) without, for the same seed.*?not as far as 04's "
+               r"(\d+) and (\d+)\."),)),
+    *(Claim("05_evaluation", ed, pattern, lean_05) for ed, pattern in (
+        ("hi", r"पूरे वैलिडेशन फ़ोल्डर पर (\d+) बिल्लियों को कुत्ता कहा गया और (\d+) "
+               r"कुत्तों को बिल्ली; अकेले (\d+) वैलिडेशन इमेज पर, (\d+) और (\d+)।"
+               r".*?पाँच सीड में मिलाकर 06 के मॉडल ने (\d+) बिल्लियों को कुत्ता कहा "
+               r"और (\d+) कुत्तों को बिल्ली"),
+        ("en", r"the whole validation folder had (\d+) cats called dogs and (\d+) "
+               r"dogs called cats; the (\d+) validation images alone, (\d+) and "
+               r"(\d+)\..*?Over five seeds, 06's model called (\d+) cats dogs and "
+               r"(\d+) dogs cats"),)),
+    *(Claim("05_evaluation", ed, pattern, threshold_05) for ed, pattern in (
+        ("hi", r"चुना गया थ्रेशोल्ड \+([\d.]+) का लॉजिट था, यानी \"dog\" की प्रायिकता "
+               r"([\d.]+)। वैलिडेशन इमेज पर इसके साथ (\d+) बिल्लियों को कुत्ता कहा गया "
+               r"और (\d+) कुत्तों को बिल्ली, पहले के (\d+) और (\d+) की जगह \(सटीकता "
+               r"([\d.]+) -> ([\d.]+),.*?टेस्ट इमेज पर, एक बार मापा गया: (\d+) और "
+               r"(\d+), पहले के (\d+) और (\d+) की जगह; सटीकता वही, ([\d.]+)।.*?"
+               r"(\d+) इमेज तक"),
+        ("en", r"was a logit of \+([\d.]+), a probability of ([\d.]+) of \"dog\"\. "
+               r"On the validation images it left (\d+) cats called dogs and (\d+) "
+               r"dogs called cats instead of (\d+) and (\d+) \(accuracy ([\d.]+) -> "
+               r"([\d.]+),.*?On the test images, measured once: (\d+) and (\d+) "
+               r"instead of (\d+) and (\d+), the same accuracy, ([\d.]+)\..*?up to "
+               r"(\d+) images"),)),
+]
+
+
+def from_scratch_04(s):
+    """What ImageNet bought (04): the from-scratch run's minutes, validation
+    accuracy after its first and last epoch and test accuracy
+    (results/from_scratch.json), then 03's validation accuracy after its first and
+    last epoch, 04's last and 05's test accuracy (the same edition's runs); its
+    last training accuracy, its steps, and its mean seconds per epoch."""
+    r = json.loads((ROOT / "results" / "from_scratch.json").read_text())
+    scratch = r["from_scratch"]
+    three = stored(s.edition, "03_feature_extraction").log("val_accuracy", 1, 10, 10)
+    history = scratch["history"]
+    steps = len(history["accuracy"]) * -(-stored(s.edition, "01_data").find(
+        r"'train': (\d+)") // 32)  # batches of 32
+    return (scratch["train_seconds"] / 60, history["val_accuracy"][0],
+            history["val_accuracy"][-1], scratch["test_accuracy"],
+            three[0], three[-1], finetuned_validation(s),
+            stored(s.edition, "05_evaluation").printed("Test accuracy:"),
+            history["accuracy"][-1], steps, history["accuracy"][-1],
+            statistics.mean(history["seconds"]))
+
+
+CLAIMS += [
+    *(Claim("04_fine_tuning", ed, pattern, from_scratch_04) for ed, pattern in (
+        ("hi", r"हमारे 2-कोर CPU पर इसमें ([\d.]+) मिनट लगे। पहले और आख़िरी एपॉक के "
+               r"बाद वैलिडेशन सटीकता: शून्य से, ([\d.]+) और ([\d.]+) \(टेस्ट सटीकता "
+               r"([\d.]+)\); ImageNet के वेट से, 03 के पहले एपॉक के बाद ([\d.]+), उसके "
+               r"दसवें के बाद ([\d.]+) और 04 के दसवें के बाद ([\d.]+) \(टेस्ट सटीकता "
+               r"([\d.]+), 05\)।.*?ट्रेनिंग सटीकता ([\d.]+) तक चढ़ती है।.*?([\d,]+) "
+               r"स्टेप के बाद.*?ट्रेनिंग सटीकता भी, 20 एपॉक के बाद ([\d.]+),.*?लगभग "
+               r"(\d+) सेकंड प्रति एपॉक"),
+        ("en", r"It took ([\d.]+) minutes on our 2-core CPU\. Validation accuracy "
+               r"after the first epoch and after the last: from scratch, ([\d.]+) "
+               r"and ([\d.]+) \(test accuracy ([\d.]+)\); from ImageNet's weights, "
+               r"([\d.]+) after 03's first epoch, ([\d.]+) after its tenth and "
+               r"([\d.]+) after 04's tenth \(test accuracy ([\d.]+), 05\)\..*?its "
+               r"training accuracy climbs to ([\d.]+)\..*?After ([\d,]+) steps.*?Even "
+               r"the training accuracy, ([\d.]+) after 20 epochs.*?at about (\d+) s "
+               r"an epoch"),)),
+]
+
+
 def decimals(quoted: str) -> int:
     return len(quoted.split(".")[1]) if "." in quoted else 0
 
@@ -410,9 +643,13 @@ def disagreements(claim: Claim) -> list[str]:
     assert len(values) == len(found.groups()), claim.pattern
     wrong = []
     for quoted, value in zip(found.groups(), values):
-        quoted = quoted.rstrip(".")  # "... 0.9752." ends a sentence
+        quoted = quoted.rstrip(".").replace(",", "")  # "0.9752." ends a sentence;
+        # "1,260" is 1260
         if claim.about:
             ok = abs(float(quoted) - value) <= ABOUT * abs(value)
+        elif "e" in quoted:  # "4e-04": as many digits as the mantissa shows
+            mantissa = quoted.split("e")[0]
+            ok = float(f"{value:.{decimals(mantissa)}e}") == float(quoted)
         else:
             ok = round(value, decimals(quoted)) == float(quoted)
         if not ok:
@@ -495,7 +732,7 @@ def test_readme_hi_quotes_the_hindi_runs_of_07_and_08():
     fe_03 = fe(stored("hi", "03_feature_extraction"))
     ft_04 = ft(stored("hi", "04_fine_tuning"))
     rows = [
-        (r"फ़ाइन-ट्यूनिंग \| ([\d.]+)-([\d.]+) / ([\d.]+)-([\d.]+) \(2 कोर",
+        (r"फ़ाइन-ट्यूनिंग \| ([\d.]+)-([\d.]+) / ([\d.]+)-([\d.]+) \(2026-12-03 का रन",
          (min(fe_03), max(fe_03), min(ft_04), max(ft_04))),
         (r"वैलिडेशन सटीकता \| ([\d.]+) / ([\d.]+) \|",
          (own.printed("validation accuracy after feature extraction:"),

@@ -48,8 +48,12 @@ def test_plot_curves_draws_each_curve_at_its_epochs():
 
     matplotlib.use("Agg")
     fig = plots.plot_curves({"a": (range(1, 4), [0.5, 0.6, 0.7]),
-                             "b": (range(4, 6), [0.8, 0.9])}, "accuracy")
-    a, b = fig.axes[0].get_lines()
+                             "b": (range(4, 6), [0.8, 0.9]),
+                             "a, training accuracy": (range(1, 3), [0.6, 0.7])},
+                            "accuracy")
+    a, b, training = fig.axes[0].get_lines()
+    assert training.get_linestyle() == "--"  # a training curve, dashed
     assert a.get_xdata().tolist() == [1, 2, 3] and b.get_xdata().tolist() == [4, 5]
     assert b.get_ydata().tolist() == [0.8, 0.9]
     assert fig.axes[0].get_ylabel() == "accuracy"
+    assert a.get_linestyle() == "-"
