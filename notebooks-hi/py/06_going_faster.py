@@ -659,7 +659,7 @@ print("saved", saved[-1].name)
 #
 # </details>
 
-# %% [markdown] translates="64111bfd31b0"
+# %% [markdown] translates="315a48387dcb"
 # ### अभ्यास 2 (मापें): समय कहाँ जाता है
 # `timings["cache"]` (हर इमेज का पूरे बेस से एक फ़ॉरवर्ड पास) की तुलना
 # `fine_tune_top` के एक एपॉक (ऊपरी लेयर, आगे और पीछे दोनों) से करें। फिर अंदाज़ा
