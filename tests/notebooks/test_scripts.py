@@ -129,7 +129,9 @@ def test_from_scratch_trains_the_network_with_random_weights_beside_03_and_04(
         scratch["history"]["seconds"]) == 1
     assert scratch["trainable_parameters"] > 2_200_000  # all of MobileNetV2 trains
     assert 0 <= scratch["test_accuracy"] <= 1
-    saved = json.loads((smoke_work / "artifacts" / "fine_tuning_results.json")
+    from helpers import stages
+
+    saved = json.loads(stages.results_path(smoke_work / "artifacts", "fine_tuning")
                        .read_text())
     assert r["transfer"]["fine_tuning_val_accuracy"] == saved["history"][
         "val_accuracy"]
