@@ -111,17 +111,30 @@ def test_benchmark_compares_the_smoke_runs_default_and_fast_paths(tmp_path,
     assert "fast / default training time" in out
 
 
+def run_here(script, args, env, monkeypatch, capsys):
+    """A script's ``main`` in this process (TensorFlow is imported once per
+    worker, not once per script): its exit status 0, and what it printed."""
+    import importlib
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert importlib.import_module(script).main(args) == 0
+    return capsys.readouterr().out
+
+
 def test_from_scratch_trains_the_network_with_random_weights_beside_03_and_04(
-        tmp_path, smoke_work):
+        tmp_path, smoke_work, monkeypatch, capsys):
     """scripts/from_scratch.py (the baseline in results/from_scratch.json): one
     epoch on the smoke run's split, every layer trained, with 03's and 04's
     curves read from what they saved, and the plot of the three."""
-    env = {**os.environ, "TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
+    from helpers import stages
+
+    env = {"TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
            "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs"),
            "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
            "KERAS_HOME": str(tmp_path / "keras")}
-    out = run("from_scratch.py", ["--epochs", "1", "--output",
-                                  str(tmp_path / "s.json")], env)
+    out = run_here("from_scratch", ["--epochs", "1", "--output",
+                                    str(tmp_path / "s.json")], env, monkeypatch, capsys)
     r = json.loads((tmp_path / "s.json").read_text())
     assert r["command"] == "python scripts/from_scratch.py --epochs 1"
     scratch = r["from_scratch"]
@@ -129,8 +142,6 @@ def test_from_scratch_trains_the_network_with_random_weights_beside_03_and_04(
         scratch["history"]["seconds"]) == 1
     assert scratch["trainable_parameters"] > 2_200_000  # all of MobileNetV2 trains
     assert 0 <= scratch["test_accuracy"] <= 1
-    from helpers import stages
-
     saved = json.loads(stages.results_path(smoke_work / "artifacts", "fine_tuning")
                        .read_text())
     assert r["transfer"]["fine_tuning_val_accuracy"] == saved["history"][
@@ -138,22 +149,25 @@ def test_from_scratch_trains_the_network_with_random_weights_beside_03_and_04(
     assert (tmp_path / "s.png").stat().st_size > 10_000
     assert "from scratch (random weights)" in out and "then fine-tuning (04)" in out
     (tmp_path / "s.png").unlink()  # --replot draws it again from the JSON alone
-    run("from_scratch.py", ["--replot", "--output", str(tmp_path / "s.json")], env)
+    run_here("from_scratch", ["--replot", "--output", str(tmp_path / "s.json")], env,
+             monkeypatch, capsys)
     assert (tmp_path / "s.png").stat().st_size > 10_000
 
 
-def test_dog_lean_counts_both_errors_with_and_without_augmentation(tmp_path,
-                                                                  smoke_work):
+def test_dog_lean_counts_both_errors_with_and_without_augmentation(
+        tmp_path, smoke_work, monkeypatch, capsys):
     """scripts/dog_lean.py (results/dog_lean.json): the quick path once as 06
     runs it and once on two augmented copies of each image, one epoch per stage
     on the smoke run's split, beside 04's saved model."""
-    env = {**os.environ, "TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
+    env = {"TL_ARTIFACTS_DIR": str(smoke_work / "artifacts"),
            "TL_DATA_DIR": str(smoke_work / "data" / "cats_and_dogs"),
            "TL_WEIGHTS": str(smoke_work / "data" / "random_mobilenet_v2_no_top.h5"),
            "KERAS_HOME": str(tmp_path / "keras")}
-    out = run("dog_lean.py", ["--passes", "2", "--epochs", "1", "1", "--output",
-                              str(tmp_path / "lean.json")], env)
+    out = run_here("dog_lean", ["--passes", "2", "--epochs", "1", "1", "--output",
+                                str(tmp_path / "lean.json")], env, monkeypatch, capsys)
     r = json.loads((tmp_path / "lean.json").read_text())
+    assert r["command"] == "python scripts/dog_lean.py --passes 2 --epochs 1 1 " \
+        f"--output {tmp_path / 'lean.json'}"
     assert [run["augmented_passes"] for run in r["runs"]] == [1, 2]
     for counted in (*r["runs"], r["fine_tuning_04"]):
         assert counted["images"] == r["validation_images"]
