@@ -127,9 +127,57 @@ def make_split(report: DatasetReport, image_size, test_fraction: float,
     )
 
 
-def save_split(split: Split, artifacts_dir: str | os.PathLike) -> Path:
-    """Write ``split.json`` for the notebooks after 01_data. Paths inside the
-    dataset folder are stored relative to it."""
+def exclude_files(split: Split, marked: dict) -> Split:
+    """``split`` without the training and validation files in ``marked``, a
+    dict of path (as the split lists it, or relative to the dataset folder) to
+    why it goes: a wrong label, no cat or dog in it (06's fix-the-labels).
+
+    The result records them in its settings (``excluded``: relative path to
+    why, and ``from_split``: the id of ``split``); its id, which follows the
+    files, differs from ``split``'s once anything is marked, so every model
+    trained on it names it. The test files stay:
+    dropping test images because the model got them wrong flatters the test
+    score. Raises ``DatasetError`` for a file the split's training and
+    validation parts do not hold, or a reason that is empty.
+    """
+    in_parts = {}
+    for part in ("train", "validation"):
+        for path in getattr(split, part).paths:
+            in_parts[path] = part
+            in_parts[_relative(path, split.data_dir)] = part
+    excluded = {}
+    for path, why in marked.items():
+        where = in_parts.get(str(path))
+        if where is None:
+            test = {_relative(p, split.data_dir) for p in split.test.paths}
+            place = ("is a test file: the test set is not cleaned by the "
+                     "model's mistakes" if _relative(str(path), split.data_dir)
+                     in test or str(path) in split.test.paths
+                     else "is not in this split")
+            raise DatasetError(
+                f"{path} {place}. Mark only training and validation files, by "
+                "their number in the pictures above.")
+        if not isinstance(why, str) or not why.strip():
+            raise DatasetError(f"Say why {path} goes (a wrong label, no cat or "
+                               f"dog in it), not {why!r}.")
+        excluded[_relative(str(path), split.data_dir)] = why.strip()
+    gone = set(excluded)
+
+    def keep(files: ImageFiles) -> ImageFiles:
+        return files.subset([i for i, p in enumerate(files.paths)
+                             if _relative(p, split.data_dir) not in gone])
+
+    settings = {**split.settings, "from_split": split.id,
+                "excluded": dict(sorted(excluded.items()))}
+    return Split(keep(split.train), keep(split.validation), split.test,
+                 split.image_size, settings, split.data_dir)
+
+
+def save_split(split: Split, artifacts_dir: str | os.PathLike,
+               stage: str = "split") -> Path:
+    """Write ``split.json`` for the notebooks after 01_data (or, with ``stage``
+    ``"cleaned_split"``, 06's split without the files a learner marked). Paths
+    inside the dataset folder are stored relative to it."""
     def part(files: ImageFiles) -> dict:
         return {"paths": [_relative(p, split.data_dir) for p in files.paths],
                 "labels": list(files.labels)}
@@ -142,7 +190,7 @@ def save_split(split: Split, artifacts_dir: str | os.PathLike) -> Path:
         "image_size": list(split.image_size),
         "settings": split.settings,
         **{name: part(getattr(split, name)) for name in PARTS},
-    }, Path(artifacts_dir) / SPLIT_FILE)
+    }, Path(artifacts_dir) / get_stage(stage).results)
 
 
 def _relative(path: str, root: str) -> str:
@@ -161,19 +209,21 @@ class BadSplit(ValueError):
     """What is wrong with a saved split (``load_split`` reports it)."""
 
 
-def load_split(artifacts_dir: str | os.PathLike) -> Split:
-    """The split 01_data saved (02-06). Stops with "run 01_data again" when it
-    is missing, damaged or not a split this course could have made (see
-    ``read_split``), or lists files that are gone."""
-    path = Path(artifacts_dir) / SPLIT_FILE
-    saved = load_json(path, NOTEBOOK)
+def load_split(artifacts_dir: str | os.PathLike, stage: str = "split") -> Split:
+    """The split 01_data saved (02-06), or with ``stage`` ``"cleaned_split"``
+    the one 06 saved without the marked files. Stops with "run 01_data again"
+    (or 06) when it is missing, damaged or not a split this course could have
+    made (see ``read_split``), or lists files that are gone."""
+    path = Path(artifacts_dir) / get_stage(stage).results
+    notebook = get_stage(stage).notebook
+    saved = load_json(path, notebook)
     try:
         split = read_split(saved, Path(artifacts_dir))
     except (BadSplit, KeyError, TypeError) as e:
         why = str(e) if isinstance(e, BadSplit) else f"{type(e).__name__}: {e}"
         raise UnusableArtifactError(
             f"{path} is damaged or was edited ({why}). Run the notebook "
-            f"{NOTEBOOK} again: it writes this file."
+            f"{notebook} again: it writes this file."
         ) from e
     missing = [p for name in PARTS for p in getattr(split, name).paths
                if not os.path.exists(p)]
@@ -181,7 +231,7 @@ def load_split(artifacts_dir: str | os.PathLike) -> Split:
         raise SplitImagesMissingError(
             f"{path} lists {len(missing)} image files that do not exist here "
             f"(the first: {missing[0]}). The dataset moved or is not on this "
-            f"machine: run the notebook {NOTEBOOK} again, then this notebook."
+            f"machine: run the notebook {notebook} again, then this notebook."
         )
     return split
 
@@ -274,3 +324,12 @@ def check_split_settings(settings) -> None:
     if not (type(seed) is int and seed >= 0):
         raise BadSplit(f"its settings' seed {seed!r} is not a whole number of "
                        "0 or more")
+    excluded = settings.get("excluded", {})  # 06's cleaned split records these
+    if not (isinstance(excluded, dict) and all(
+            isinstance(k, str) and k and isinstance(v, str) and v.strip()
+            for k, v in excluded.items())):
+        raise BadSplit(f"its settings' excluded {excluded!r} is not a list of "
+                       "files, each with why it was left out")
+    parent = settings.get("from_split", "")
+    if not isinstance(parent, str):
+        raise BadSplit(f"its settings' from_split {parent!r} is not a split id")

@@ -47,16 +47,26 @@ def test_the_smoke_hash_follows_the_notebook_and_helpers(tmp_path, monkeypatch):
 
 STAGE_READ = re.compile(r"(?:ensure_stage|load_stage)\(\s*(?:\w+,\s*)?\"(\w+)\"")
 STAGE_SAVED = re.compile(r"save_stage\(\s*\w+,\s*\"(\w+)\"")
+#: ``save_split(split, folder)`` saves 01's split; with a third argument, that
+#: stage (06's ``"cleaned_split"``).
+SPLIT_SAVED = re.compile(r"save_split\(\s*\w+,\s*\w+(?:,\s*\"(\w+)\")?\s*\)")
 
 
 def stages_of(name: str) -> tuple[set[str], set[str]]:
     """(stages notebook ``NN_*`` reads, stages it saves), from its code."""
     code = next((ROOT / "notebooks" / "py").glob(f"{name}_*.py")).read_text()
-    saved = set(STAGE_SAVED.findall(code)) | ({"split"} if "save_split(" in code
-                                               else set())
+    saved = set(STAGE_SAVED.findall(code)) | {
+        stage or "split" for stage in SPLIT_SAVED.findall(code)}
     read = set(STAGE_READ.findall(code)) | ({"split"} if "load_split(" in code
                                              else set())
     return read - saved, saved
+
+
+def test_the_stages_each_notebook_saves_are_found_in_its_code():
+    """The check below reads what each notebook saves from its code: 06 reads
+    01's split and saves its own cleaned copy, not 01's split."""
+    assert stages_of("01")[1] == {"split"}
+    assert stages_of("06") == ({"split"}, {"fast_path", "cleaned_split"})
 
 
 def test_the_smoke_order_runs_each_notebook_after_what_it_reads():

@@ -161,6 +161,14 @@ HOSTILE_SPLITS = {
     "paths not a list": ({"train__paths": "train/cats/1.jpg"}, "paths"),
     "data_dir a number": ({"data_dir": 5}, "data_dir"),
     "settings a list": ({"settings": [0.2, 123]}, "settings"),
+    # 06's record of the files a learner left out
+    "excluded a list": ({"settings": {"test_fraction": 0.2, "seed": 123,
+                                      "excluded": ["train/cats/1.jpg"]}}, "excluded"),
+    "excluded without why": ({"settings": {"test_fraction": 0.2, "seed": 123,
+                                           "excluded": {"train/cats/9.jpg": " "}}},
+                             "excluded"),
+    "from_split a number": ({"settings": {"test_fraction": 0.2, "seed": 123,
+                                          "from_split": 7}}, "from_split"),
 }
 
 
@@ -243,3 +251,49 @@ def test_a_class_too_small_to_split_names_the_fix():
     files = _class_files({"hats": 10, "pants": 2})
     with pytest.raises(errors.DatasetError, match="'pants' has 2 usable image"):
         splits.split_class_files(files, 0.2, 0.2, 123)
+
+
+def test_marked_files_leave_the_split_and_are_recorded(report, tmp_path):
+    """06's fix-the-labels: the marked training and validation files go, the
+    test set stays, the exclusions and the parent split are recorded, the id
+    changes; saved as 06's cleaned split, 01's split.json untouched."""
+    split = splits.make_split(report, (96, 96), 0.2, 123)
+    splits.save_split(split, tmp_path)
+    before = (tmp_path / "split.json").read_bytes()
+    train_file, validation_file = split.train.paths[3], split.validation.paths[0]
+    rel = os.path.relpath(validation_file, split.data_dir).replace(os.sep, "/")
+    cleaned = splits.exclude_files(split, {train_file: "a dog, labelled cat",
+                                           rel: " no animal "})
+    assert len(cleaned.train) == len(split.train) - 1
+    assert len(cleaned.validation) == len(split.validation) - 1
+    assert train_file not in cleaned.train.paths
+    assert validation_file not in cleaned.validation.paths
+    assert cleaned.test == split.test and cleaned.id != split.id
+    assert cleaned.settings["from_split"] == split.id
+    assert cleaned.settings["excluded"] == {
+        os.path.relpath(train_file, split.data_dir).replace(os.sep, "/"):
+            "a dog, labelled cat", rel: "no animal"}
+    path = splits.save_split(cleaned, tmp_path, "cleaned_split")
+    assert path == stages.results_path(tmp_path, "cleaned_split") != \
+        stages.results_path(tmp_path, "split")
+    assert (tmp_path / "split.json").read_bytes() == before
+    assert splits.load_split(tmp_path, "cleaned_split") == cleaned
+    assert splits.load_split(tmp_path) == split
+    # nothing marked: the same files, so the same id (a model trained on either
+    # was trained on the same images)
+    assert splits.exclude_files(split, {}).id == split.id
+
+
+def test_marking_a_test_file_or_a_stranger_is_refused(report):
+    split = splits.make_split(report, (96, 96), 0.2, 123)
+    with pytest.raises(errors.DatasetError, match="is a test file.*not cleaned"):
+        splits.exclude_files(split, {split.test.paths[0]: "a wrong label"})
+    with pytest.raises(errors.DatasetError, match="not in this split.*number"):
+        splits.exclude_files(split, {"train/cats/nobody.jpg": "a wrong label"})
+    with pytest.raises(errors.DatasetError, match="Say why"):
+        splits.exclude_files(split, {split.train.paths[0]: ""})
+
+
+def test_a_missing_cleaned_split_says_run_06(tmp_path):
+    with pytest.raises(errors.MissingArtifactError, match="06_going_faster"):
+        splits.load_split(tmp_path, "cleaned_split")
