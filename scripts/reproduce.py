@@ -118,6 +118,10 @@ def collect(artifacts: Path, notebook_seconds: dict) -> dict:
                 for name, run in fast["batch_norm_runs"].items()}
             results["fast_path"]["range_test_suggested_rate"] = fast[
                 "suggested_learning_rate"]
+        if fast.get("label_fix"):  # 06's fix-the-labels (older results have none)
+            results["fast_path"]["label_fix"] = {
+                k: round(v, 4) if isinstance(v, float) else v
+                for k, v in fast["label_fix"].items()}
     return results
 
 

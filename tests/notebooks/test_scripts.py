@@ -54,6 +54,9 @@ def test_reproduce_collects_what_the_smoke_run_saved(tmp_path, smoke_work):
     unfrozen = r["fast_path"]["batch_norm_two_epochs"]
     assert unfrozen["frozen"]["moving_mean_drift_in_std"] == 0
     assert unfrozen["not frozen"]["moving_mean_drift_in_std"] > 0
+    fixed = r["fast_path"]["label_fix"]  # 06's fix-the-labels: one file marked
+    assert len(fixed["excluded"]) == 1 and all(fixed["excluded"].values())
+    assert 0 <= fixed["validation"] <= 1 and 0 <= fixed["validation_left"] <= 1
     assert r["environment"]["dataset_counts"] == {
         "train/cats": 40, "train/dogs": 40, "validation/cats": 40,
         "validation/dogs": 40}

@@ -505,6 +505,40 @@ CLAIMS += [
 ]
 
 
+def label_fix_06(s):
+    """06's fix-the-labels: all the images, those misjudged, of each kind; accuracy
+    without the marked image (validation, test) and with every image (seed 123:
+    validation, test); the seeds' standard deviation of validation accuracy."""
+    found = re.search(r"(\d+) of (\d+) training and validation images misjudged "
+                      r"\((\d+) cats judged dogs, (\d+) dogs judged cats\)", s.text)
+    assert found, "06's judges printed no count"
+    without = re.search(r"without the marked images: validation accuracy ([\d.]+) "
+                        r"\(all \d+\), [\d.]+ \(the \d+ left\); test accuracy "
+                        r"([\d.]+)", s.text)
+    every = re.search(r"with every image, seed \d+: validation accuracy ([\d.]+), "
+                      r"test accuracy ([\d.]+); the seeds' standard deviation: "
+                      r"([\d.]+)", s.text)
+    assert without and every, "06's retraining without the marked image printed nothing"
+    return (*map(float, (found.group(2), found.group(1), *found.groups()[2:])),
+            *map(float, without.groups()), *map(float, every.groups()))
+
+
+CLAIMS += [
+    *(Claim("06_going_faster", ed, pattern, values) for ed, values, pattern in (
+        ("hi", label_fix_06, r"दोनों जजों ने ([\d,]+) ट्रेनिंग और वैलिडेशन इमेज में से (\d+) का "
+               r"ग़लत फ़ैसला किया \((\d+) बिल्लियों को कुत्ता, (\d+) कुत्तों को बिल्ली\)"
+               r".*?उसके बिना वैलिडेशन सटीकता ([\d.]+) और टेस्ट सटीकता ([\d.]+) रही; "
+               r"हर इमेज के साथ और उसी सीड से ([\d.]+) और ([\d.]+)।.*?सीड के मानक "
+               r"विचलन \(([\d.]+)\) से कम"),
+        ("en", lambda s: (lambda v: (v[1], v[0], *v[2:]))(label_fix_06(s)),
+         r"the two judges misjudged (\d+) of the ([\d,]+) training and "
+               r"validation images \((\d+) cats judged dogs, (\d+) dogs judged cats\)"
+               r".*?Without it, validation accuracy was ([\d.]+) and test accuracy "
+               r"([\d.]+); with every image and the same seed, ([\d.]+) and "
+               r"([\d.]+)\..*?the seeds' standard deviation \(([\d.]+)\)"))),
+]
+
+
 def thresholds_05(s) -> dict:
     """05's table of the default and the chosen threshold: ``{(part, row):
     (threshold, accuracy, cats called dogs, dogs called cats)}``, row 0 the
