@@ -292,6 +292,9 @@ print(f"chosen on validation: a logit of {chosen:+.2f}, "
 # ## The mistakes, most confident first
 # Each title: true class, predicted class, and the model's confidence in its
 # (wrong) prediction. Look for patterns: several animals, odd crops, drawings.
+# These are test images, so we only look: removing them because the model got them
+# wrong would flatter the test score. 06's fourth experiment, "Fixing the labels",
+# acts on such mistakes where a wrong label does harm, among the training images.
 
 # %%
 mistakes = evaluation.rank_mistakes(labels, probabilities)
