@@ -234,12 +234,13 @@ print(evaluation.format_metrics(evaluation.per_class_metrics(full_matrix, class_
 # rates, epochs, BatchNormalization freeze and threshold; only augmentation
 # differs (06 caches the images as they are, 04 flips and rotates them anew in
 # every epoch). Over five seeds, 06's model called 41 cats dogs and 36 dogs cats:
-# no lean. So the lean comes with augmentation, and `scripts/dog_lean.py` checks
-# it directly on 06's quick path, with and without augmented copies. With three
-# augmented copies of each image, the quick path called 11 cats dogs and 7 dogs
-# cats, against 8 and 8 without, for the same seed (one run each,
-# `results/dog_lean.json`): augmentation shifts the errors a little towards "dog",
-# not as far as 04's 17 and 3. So augmentation explains part of the lean at most.
+# no lean. So the lean may come with augmentation, and `scripts/dog_lean.py`
+# checks it directly on 06's quick path, with and without augmented copies. With
+# three augmented copies of each image, the quick path called 11 cats dogs and 7
+# dogs cats, against 8 and 8 without, for the same seed (`results/dog_lean.json`);
+# over three seeds (123-125), 26 and 22 with the copies against 19 and 27 without:
+# augmentation shifts a few errors towards "dog", not as far as 04's 17 and 3.
+# So augmentation explains part of the lean at most.
 # The rest is not measured here: 04 augments anew in every epoch of both stages,
 # and was run once, so this one model may lean more than its recipe does (a seed
 # study of 03 and 04 would take about 40 minutes on a CPU). What can be done

@@ -590,7 +590,22 @@ def dog_lean_05(s):
     return tuple(n for pair in counts for n in pair)
 
 
+def dog_lean_seeds_05(s):
+    """scripts/dog_lean.py over all its seeds: cats called dogs and dogs called
+    cats summed, with the augmented copies and without."""
+    runs = json.loads((ROOT / "results" / "dog_lean.json").read_text())["runs"]
+    assert sorted({run["seed"] for run in runs}) == [123, 124, 125]
+    return tuple(sum(run[key] for run in runs if (run["augmented_passes"] > 1) == aug)
+                 for aug in (True, False)
+                 for key in ("class_0_called_1", "class_1_called_0"))
+
+
 CLAIMS += [
+    *(Claim("05_evaluation", ed, pattern, dog_lean_seeds_05) for ed, pattern in (
+        ("hi", r"तीन सीड \(123-125\) में मिलाकर कॉपी के साथ (\d+) और (\d+), उनके बिना "
+               r"(\d+) और (\d+):"),
+        ("en", r"over three seeds \(123-125\), (\d+) and (\d+) with the copies against "
+               r"(\d+) and (\d+) without:"),)),
     # 05: the lean to "dog" and the threshold chosen on validation
     *(Claim("05_evaluation", ed, pattern, dog_lean_05) for ed, pattern in (
         ("hi", r"तेज़ रास्ते ने (\d+) बिल्लियों को कुत्ता कहा और (\d+) कुत्तों को "
