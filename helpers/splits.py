@@ -140,19 +140,17 @@ def exclude_files(split: Split, marked: dict) -> Split:
     score. Raises ``DatasetError`` for a file the split's training and
     validation parts do not hold, or a reason that is empty.
     """
-    in_parts = {}
-    for part in ("train", "validation"):
-        for path in getattr(split, part).paths:
-            in_parts[path] = part
-            in_parts[_relative(path, split.data_dir)] = part
+    def relative(files: ImageFiles) -> set[str]:
+        return {_relative(p, split.data_dir) for p in files.paths}
+
+    markable = relative(split.train) | relative(split.validation)
     excluded = {}
     for path, why in marked.items():
-        where = in_parts.get(str(path))
-        if where is None:
-            test = {_relative(p, split.data_dir) for p in split.test.paths}
+        rel = (_relative(str(path), split.data_dir) if os.path.isabs(path)
+               else Path(path).as_posix())  # already relative to the dataset
+        if rel not in markable:
             place = ("is a test file: the test set is not cleaned by the "
-                     "model's mistakes" if _relative(str(path), split.data_dir)
-                     in test or str(path) in split.test.paths
+                     "model's mistakes" if rel in relative(split.test)
                      else "is not in this split")
             raise DatasetError(
                 f"{path} {place}. Mark only training and validation files, by "
@@ -160,7 +158,7 @@ def exclude_files(split: Split, marked: dict) -> Split:
         if not isinstance(why, str) or not why.strip():
             raise DatasetError(f"Say why {path} goes (a wrong label, no cat or "
                                f"dog in it), not {why!r}.")
-        excluded[_relative(str(path), split.data_dir)] = why.strip()
+        excluded[rel] = why.strip()
     gone = set(excluded)
 
     def keep(files: ImageFiles) -> ImageFiles:
